@@ -1,0 +1,80 @@
+"""Run the extraction steps over one document: find tables, read headers, rebuild rows,
+emit facts; collect every line that could not be read as a quarantine entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lumbung.extract.facts import Fact, emit_facts
+from lumbung.extract.headers import Header, read_header
+from lumbung.extract.rows import build_rows
+from lumbung.extract.tables import Table, find_tables
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """What the engine made of one table (loaded to `raw.tables`)."""
+
+    label: str
+    label_line: int
+    first_line: int
+    last_line: int
+    caption: str
+    status: str  # extracted, no_measures
+    columns: str
+    facts: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line or cell that could not be read (loaded to `audit.quarantine`)."""
+
+    source_table: str | None
+    line: int | None
+    raw: str
+    step: str
+    reason: str
+
+
+@dataclass
+class Extraction:
+    tables: list[TableRecord] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _describe(header: Header) -> str:
+    parts = []
+    for c in header.columns:
+        if c.role == "measure":
+            parts.append(f"{c.index}:{c.kind}/{c.metric}/{c.year}/{c.variant or '-'}")
+        elif c.role not in ("unknown",):
+            parts.append(f"{c.index}:{c.role}")
+    return "; ".join(parts)
+
+
+def extract_table(table: Table, default_year: int | None, period_end: int | None) -> tuple[TableRecord, list[Fact], list[Problem]]:
+    header = read_header(table.lines, table.caption)
+    first, last = table.lines[0].number, table.lines[-1].number
+    if not header.role_columns("measure"):
+        return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
+    rows, row_problems = build_rows(table.lines, header)
+    facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
+    problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]
+    record = TableRecord(table.label, table.label_line, first, last, table.caption, "extracted", _describe(header), len(facts))
+    return record, facts, problems
+
+
+def extract_document(lines: list[str], default_year: int | None, period_end: int | None) -> Extraction:
+    result = Extraction()
+    for table in find_tables(lines):
+        try:
+            record, facts, problems = extract_table(table, default_year, period_end)
+        except Exception as exc:  # a table the engine cannot read must not stop the document
+            record = TableRecord(table.label, table.label_line, table.lines[0].number, table.lines[-1].number,
+                                 table.caption, "failed", "", 0)
+            facts, problems = [], [Problem(table.label, table.label_line, table.lines[0].text, "table", f"{type(exc).__name__}: {exc}")]
+        result.tables.append(record)
+        result.facts.extend(facts)
+        result.problems.extend(problems)
+    return result

@@ -1,0 +1,124 @@
+"""Emit one fact per number of a logical row, with lineage.
+
+A fact is one number of one measure column: its metric (`budget` or `indicator`), whether
+it is planned (`target`) or achieved (`realisation`), its year and plan variant, the item
+it belongs to and the 1-based line of the raw file that holds it.  Cells that do not hold
+a readable number are never turned into 0: `N/A`/`Nihil` and `#####` give a NULL value with
+a flag, a money cell that is not a number goes to quarantine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lumbung.extract.headers import Column, Header
+from lumbung.extract.rows import LogicalRow
+from lumbung.extract.values import ParsedValue, infer_decimal_separator, parse_indicator, parse_money
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One number from a report, with everything needed to trace it back."""
+
+    source_table: str
+    source_line: int
+    column_index: int
+    column_header: str
+    item_level: str | None
+    item_name: str | None
+    indicator: str | None
+    code_raw: str | None
+    code_canonical: str | None
+    code_method: str | None
+    code_parent: str | None
+    metric: str
+    kind: str
+    year: int | None
+    variant: str | None
+    value: Decimal | None
+    value_raw: str
+    value_flag: str | None
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class FactProblem:
+    line: int
+    raw: str
+    step: str
+    reason: str
+
+
+def _column_hints(rows: list[LogicalRow], header: Header) -> dict[int, str | None]:
+    """Decimal separator of each indicator column, decided from all its cells."""
+    hints: dict[int, str | None] = {}
+    for col in header.columns:
+        if col.role == "measure" and col.metric == "indicator":
+            cells = [row.values[col.index][0] for row in rows if col.index in row.values]
+            hints[col.index] = infer_decimal_separator(cells)
+    return hints
+
+
+def _year(col: Column, default_year: int | None, period_end: int | None) -> int | None:
+    if col.year is not None:
+        return col.year
+    if col.variant == "akhir_periode":
+        return period_end
+    return default_year
+
+
+def emit_facts(
+    label: str,
+    rows: list[LogicalRow],
+    header: Header,
+    default_year: int | None,
+    period_end: int | None,
+) -> tuple[list[Fact], list[FactProblem]]:
+    """All facts of a table's logical rows, plus the cells that could not be read."""
+    facts: list[Fact] = []
+    problems: list[FactProblem] = []
+    hints = _column_hints(rows, header)
+    columns = {c.index: c for c in header.columns}
+    for row in rows:
+        unit_text = row.text("unit")
+        for index, (cell, line) in sorted(row.values.items()):
+            col = columns[index]
+            parsed: ParsedValue
+            if col.metric == "budget":
+                parsed = parse_money(cell)
+                if parsed.flag == "non_numeric":
+                    problems.append(FactProblem(line, cell, "value", f"money cell {cell!r} in column {col.header!r} is not a number"))
+                    continue
+            else:
+                parsed = parse_indicator(cell, hints.get(index))
+            year = _year(col, default_year, period_end)
+            if year is None:
+                problems.append(FactProblem(line, cell, "year", f"no year for column {col.header!r}"))
+                continue
+            unit = parsed.unit if col.metric == "budget" else (parsed.unit or unit_text)
+            code = row.code
+            facts.append(
+                Fact(
+                    source_table=label,
+                    source_line=line,
+                    column_index=index,
+                    column_header=col.header,
+                    item_level=row.level,
+                    item_name=row.text("name"),
+                    indicator=row.text("indicator"),
+                    code_raw=code.raw if code else None,
+                    code_canonical=code.canonical if code else None,
+                    code_method=code.method if code else None,
+                    code_parent=code.parent if code else None,
+                    metric=col.metric or "indicator",
+                    kind=col.kind or "target",
+                    year=year,
+                    variant=col.variant,
+                    value=parsed.value,
+                    value_raw=cell,
+                    value_flag=parsed.flag,
+                    unit=unit,
+                )
+            )
+    return facts, problems

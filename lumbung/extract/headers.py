@@ -1,0 +1,184 @@
+"""Read a table's header block and give every column its meaning.
+
+A header spans one or more lines (merged cells leave empty cells to the right of a
+spanning title), is often followed by a column-number row (`1 2 3 ...`, `8=7/6`) and is
+repeated on every PDF page.  Each column gets a role from its header words:
+
+- `code`, `name`, `indicator`, `unit`, `location`, `text` (sasaran, formula, notes),
+  `row_number`, or
+- `measure`: a number column with its `metric` (`budget` for rupiah, `indicator`), `kind`
+  (`target` or `realisation`), `year` and plan `variant`, or
+- `derived`: percentages and ratios computed from other columns (recomputed in dbt, not
+  loaded as facts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lumbung.extract.tables import SourceLine
+from lumbung.extract.values import clean_cell
+
+YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+NUMBERING_CELL_RE = re.compile(r"^\d{1,2}(?:\s*=\s*[\d\s+\-/x*().]+)?$")
+MAX_HEADER_ROWS = 6
+
+VARIANTS = (
+    ("rancangan awal", "rancangan_awal"),
+    ("hasil analisa", "hasil_analisa"),
+    ("prakiraan maju", "prakiraan_maju"),
+    ("perkiraan maju", "prakiraan_maju"),
+    ("akhir periode", "akhir_periode"),
+    ("kondisi akhir", "akhir_periode"),
+    ("capaian awal", "baseline"),
+    ("kondisi awal", "baseline"),
+)
+MONEY_WORDS = ("rp", "pagu", "dana", "anggaran", "rupiah", "biaya")
+
+
+@dataclass(frozen=True)
+class Column:
+    """The meaning of one column of a table."""
+
+    index: int
+    header: str
+    role: str
+    metric: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    variant: str | None = None
+
+
+@dataclass(frozen=True)
+class Header:
+    """A table's header: its columns and the source lines that belong to the header."""
+
+    columns: list[Column]
+    header_rows: list[list[str]]
+    numbering: list[str] | None
+    body_start: int  # index into the table's lines of the first data line
+
+    def signature_rows(self) -> list[tuple[str, ...]]:
+        """Header and numbering rows as tuples, to recognise headers repeated on later pages."""
+        rows = [tuple(r) for r in self.header_rows]
+        if self.numbering is not None:
+            rows.append(tuple(self.numbering))
+        return [_normalise_row(r) for r in rows]
+
+    def role_columns(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+
+def _normalise_row(cells: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A row's cells without spaces inside words (`Targ et` = `Target`) and trailing blanks."""
+    norm = [re.sub(r"\s+", "", c).lower() for c in cells]
+    while norm and not norm[-1]:
+        norm.pop()
+    return tuple(norm)
+
+
+def is_repeated_header(cells: list[str], header: Header) -> bool:
+    return _normalise_row(cells) in header.signature_rows()
+
+
+def is_numbering_row(cells: list[str]) -> bool:
+    """`1 | 2 | 3 ...` or `11 | 12 | ... | 26` or `8=7/6`: increasing small column numbers."""
+    filled = [c for c in cells if c]
+    if len(filled) < 2 or not all(NUMBERING_CELL_RE.match(c) for c in filled):
+        return False
+    numbers = [int(re.match(r"\d+", c).group()) for c in filled]
+    return all(b > a for a, b in zip(numbers, numbers[1:]))
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """A row with a number that is not a year is data, not header."""
+    for cell in cells:
+        token = cell.replace(" ", "")
+        if re.fullmatch(r"[\d.,%]+", token) and not YEAR_RE.fullmatch(token):
+            return True
+    return False
+
+
+def _spread_merged(rows: list[list[str]], width: int) -> list[list[str]]:
+    """Copy a spanning title over the empty cells to its right that have sub-headers below."""
+    spread = [r + [""] * (width - len(r)) for r in rows]
+    for r in range(len(spread) - 1):
+        row = spread[r]
+        below = spread[r + 1 :]
+        for c in range(width):
+            if not row[c]:
+                continue
+            k = c + 1
+            while k < width and not row[k] and any(b[k] for b in below):
+                row[k] = row[c]
+                k += 1
+    return spread
+
+
+def read_header(lines: list[SourceLine], caption: str = "") -> Header:
+    """Find the header block at the top of a table and classify its columns."""
+    rows = [line.cells for line in lines]
+    numbering_at = next(
+        (i for i, cells in enumerate(rows[: MAX_HEADER_ROWS + 1]) if i > 0 and is_numbering_row(cells)),
+        None,
+    )
+    if numbering_at is not None:
+        header_rows, numbering, body_start = rows[:numbering_at], rows[numbering_at], numbering_at + 1
+    else:
+        end = next((i for i, cells in enumerate(rows[:MAX_HEADER_ROWS]) if i > 0 and _looks_like_data(cells)), 1)
+        header_rows, numbering, body_start = rows[:end], None, end
+    width = max(len(r) for r in rows[: body_start + 1])
+    spread = _spread_merged(header_rows, width)
+    texts = [" ".join(dict.fromkeys(r[c] for r in spread if c < len(r) and r[c])) for c in range(width)]
+    if numbering is not None:  # unnumbered columns belong to the numbered one on their left
+        numbering = numbering + [""] * (width - len(numbering))
+        for c in range(1, width):
+            if not texts[c] and not numbering[c] and texts[c - 1]:
+                texts[c] = texts[c - 1]
+    caption_year = _last_year(caption)
+    columns = [classify_column(c, texts[c], numbering[c] if numbering else "", caption_year) for c in range(width)]
+    return Header(columns, header_rows, numbering, body_start)
+
+
+def _last_year(text: str) -> int | None:
+    years = YEAR_RE.findall(re.sub(r"(\d{3})\s(\d)\b", r"\1\2", text))
+    return int(years[-1]) if years else None
+
+
+def classify_column(index: int, header: str, numbering: str = "", default_year: int | None = None) -> Column:
+    """Give a column its role from its header words (see the module docstring)."""
+    h = " ".join(clean_cell(header).lower().split())
+    squashed = h.replace(" ", "")
+    if not h:
+        return Column(index, header, "unknown")
+    if "=" in numbering or "%" in h or "tingkat" in h or "rasio" in h:
+        return Column(index, header, "derived")
+    if re.fullmatch(r"no\.?|nomor|no urut", h):
+        return Column(index, header, "row_number")
+    if "kode" in h:
+        return Column(index, header, "code")
+    if "satuan" in h:
+        return Column(index, header, "unit")
+    if "lokasi" in h:
+        return Column(index, header, "location")
+    if "sumber dana" in h or "formulasi" in h or "catatan" in h or "keterangan" in h or "unit kerja" in h:
+        return Column(index, header, "text")
+    variant = next((v for words, v in VARIANTS if words in h), None)
+    year = _last_year(h)
+    is_measure = (
+        year is not None
+        or any(w in squashed for w in ("target", "realisasi", "capaian"))
+        or any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS)
+    )
+    if "sasaran" in h and not is_measure:
+        return Column(index, header, "text")
+    if "indikator" in h or "tolok ukur" in h:
+        return Column(index, header, "indicator")
+    if not is_measure and any(w in h for w in ("program", "kegiatan", "urusan", "uraian", "nama")):
+        return Column(index, header, "name")
+    if not is_measure:
+        return Column(index, header, "text")
+    metric = "budget" if any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS) else "indicator"
+    kind = "realisation" if ("realisasi" in squashed or variant == "baseline") else "target"
+    return Column(index, header, "measure", metric, kind, year or default_year, variant)

@@ -1,0 +1,186 @@
+"""Parse the numbers written in report cells.
+
+Reports mix Indonesian (`3.552.000.000`, `98,12`) and English (`1,916,486,189`, `98.12`)
+formats, wrap numbers across PDF lines (`650.56 2.000`, `83, 55`), add currency and unit
+text (`Rp. 3.552.000.000,-`, `1 Thn`, `100%`) and use markers for "no value" (`-`, `N/A`,
+`Nihil`) or "unreadable" (`#####`).  Every function here returns a `ParsedValue` that keeps
+the raw text and a flag naming what was done, so nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+MARKUP_RE = re.compile(r"</?(?:b|i|u|strong|em)>|\*\*|__", re.I)
+DASHES = {"-", "–", "—", "--"}
+NOT_AVAILABLE = {"n/a", "na", "nihil", "tidak ada", "n.a", "n.a."}
+UNREADABLE_RE = re.compile(r"^#{2,}$")
+CURRENCY_RE = re.compile(r"^rp\.?\s*", re.I)
+TRAILING_DASH_RE = re.compile(r"[.,]?\s*-\s*$")
+BROKEN_SEPARATOR_RE = re.compile(r"(\d)([.,])\s+(\d)")
+BROKEN_DIGITS_RE = re.compile(r"(\d)\s+(\d)")
+NUMBER_BODY_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
+LEADING_NUMBER_RE = re.compile(r"^(?P<num>\d[\d.,]*(?:\s+\d[\d.,]*)*)\s*(?P<unit>.*)$")
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """One cell read as a number: `value` is None when the cell holds no readable number."""
+
+    raw: str
+    value: Decimal | None
+    unit: str | None = None
+    flag: str | None = None  # dash, not_available, unreadable, non_numeric, broken_number,
+    # irregular_grouping, ambiguous_separator
+
+
+def clean_cell(text: str) -> str:
+    """Strip inline markup (`<b>`, `<i>`, `**`) and surrounding whitespace from a cell."""
+    return " ".join(MARKUP_RE.sub("", text).split())
+
+
+def _marker(text: str) -> ParsedValue | None:
+    low = text.lower().strip()
+    if low in DASHES:
+        return ParsedValue(text, None, flag="dash")
+    if low in NOT_AVAILABLE:
+        return ParsedValue(text, None, flag="not_available")
+    if UNREADABLE_RE.match(low):
+        return ParsedValue(text, None, flag="unreadable")
+    return None
+
+
+def _join_broken(text: str) -> tuple[str, bool]:
+    """`83, 55` -> `83,55`; `650.56 2.000` -> `650.562.000` (PDF line wrap inside a number)."""
+    joined = BROKEN_SEPARATOR_RE.sub(r"\1\2\3", text)
+    joined = BROKEN_DIGITS_RE.sub(r"\1\2", joined)
+    return joined, joined != text
+
+
+def _split_groups(body: str) -> tuple[list[str], list[str]]:
+    groups = re.split(r"[.,]", body)
+    seps = re.findall(r"[.,]", body)
+    return groups, seps
+
+
+def parse_grouped_number(body: str, decimal_hint: str | None = None) -> tuple[Decimal, str | None]:
+    """Read digits with `.`/`,` separators, deciding which separator is the decimal one.
+
+    - two kinds of separator: the last one is the decimal separator (`59,011,380.00`);
+    - one kind, repeated: thousands separators (`3.552.000.000`, `1,916,486,189`);
+    - one kind, once: decimal if followed by 1-2 digits (`98,12`), thousands if by 3
+      (`1.000`), unless the column's `decimal_hint` says otherwise (flag
+      `ambiguous_separator` when the hint decided);
+    - thousands groups that are not 3 digits (`6.5025.000`) keep the digits as written and
+      are flagged `irregular_grouping`.
+    """
+    groups, seps = _split_groups(body)
+    if not seps:
+        return Decimal(body), None
+    flag = None
+    decimal_sep: str | None = None
+    if len(set(seps)) == 2:
+        decimal_sep = seps[-1]
+        if seps.count(decimal_sep) > 1:
+            raise ValueError(f"separators out of order in {body!r}")
+    elif len(seps) == 1:
+        last = groups[-1]
+        if len(last) != 3:
+            decimal_sep = seps[0]
+        elif decimal_hint == seps[0]:
+            decimal_sep, flag = seps[0], "ambiguous_separator"
+    if decimal_sep is not None:
+        integer_groups, fraction = groups[:-1], groups[-1]
+    else:
+        integer_groups, fraction = groups, ""
+    if len(integer_groups) > 1 and (
+        not 1 <= len(integer_groups[0]) <= 3 or any(len(g) != 3 for g in integer_groups[1:])
+    ):
+        flag = "irregular_grouping"
+    number = Decimal("".join(integer_groups) + ("." + fraction if fraction else ""))
+    return number, flag
+
+
+def parse_money(text: str) -> ParsedValue:
+    """Parse a rupiah cell: `Rp. 3.552.000.000,-`, `1,916,486,189`, `-` (zero), `#####`."""
+    raw = text
+    cell = clean_cell(text)
+    if not cell:
+        return ParsedValue(raw, None, flag="empty")
+    marker = _marker(cell)
+    if marker is not None:
+        if marker.flag == "dash":  # a dash in a money column means "nothing": zero rupiah
+            return ParsedValue(raw, Decimal(0), "Rp", "dash")
+        return ParsedValue(raw, None, "Rp", marker.flag)
+    body = CURRENCY_RE.sub("", cell)
+    body = TRAILING_DASH_RE.sub("", body).strip()
+    body, broken = _join_broken(body)
+    if not NUMBER_BODY_RE.match(body):
+        return ParsedValue(raw, None, "Rp", "non_numeric")
+    try:
+        value, flag = parse_grouped_number(body)
+    except ValueError:
+        return ParsedValue(raw, None, "Rp", "non_numeric")
+    return ParsedValue(raw, value, "Rp", flag or ("broken_number" if broken else None))
+
+
+def parse_indicator(text: str, decimal_hint: str | None = None) -> ParsedValue:
+    """Parse an indicator cell with its unit: `1 Thn`, `100%`, `83.33%`, `98,12`, `- keluarga`."""
+    raw = text
+    cell = clean_cell(text)
+    if not cell:
+        return ParsedValue(raw, None, flag="empty")
+    marker = _marker(cell)
+    if marker is not None:
+        return marker
+    dash_unit = re.match(r"^[-–—]\s+(?P<unit>\D.*)$", cell)
+    if dash_unit:
+        return ParsedValue(raw, None, dash_unit["unit"].strip(), "dash")
+    cell, broken = _join_broken_keep_unit(cell)
+    m = LEADING_NUMBER_RE.match(cell)
+    if not m or not NUMBER_BODY_RE.match(m["num"]):
+        return ParsedValue(raw, None, None, "non_numeric")
+    try:
+        value, flag = parse_grouped_number(m["num"], decimal_hint)
+    except ValueError:
+        return ParsedValue(raw, None, None, "non_numeric")
+    unit = m["unit"].strip() or None
+    return ParsedValue(raw, value, unit, flag or ("broken_number" if broken else None))
+
+
+def _join_broken_keep_unit(cell: str) -> tuple[str, bool]:
+    """Join `83, 55` but keep the space in `1 Thn` and `10 unsur`."""
+    joined = BROKEN_SEPARATOR_RE.sub(r"\1\2\3", cell)
+    return joined, joined != cell
+
+
+def infer_decimal_separator(cells: list[str]) -> str | None:
+    """Decide a column's decimal separator from its unambiguous cells.
+
+    `98,12` votes for `,`; `98.12` for `.`; `3.552.000` (repeated dots) votes for `,`
+    (dots are thousands there) and `1,916,486` for `.`.  Returns None when the column has no
+    evidence or the evidence is split.
+    """
+    votes: Counter[str] = Counter()
+    for cell in cells:
+        m = LEADING_NUMBER_RE.match(clean_cell(cell))
+        if not m:
+            continue
+        groups, seps = _split_groups(m["num"])
+        if not seps:
+            continue
+        if len(set(seps)) == 2:
+            votes[seps[-1]] += 1
+        elif len(seps) > 1:
+            votes["," if seps[0] == "." else "."] += 1
+        elif len(groups[-1]) in (1, 2):
+            votes[seps[0]] += 1
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common()
+    if rest and rest[0][1] == n:
+        return None
+    return best
