@@ -15,7 +15,7 @@ from lumbung.extract.tables import Table, find_tables
 class TableRecord:
     """What the engine made of one table (loaded to `raw.tables`)."""
 
-    label: str
+    source_table: str
     label_line: int
     first_line: int
     last_line: int

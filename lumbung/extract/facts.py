@@ -23,6 +23,7 @@ class Fact:
 
     source_table: str
     source_line: int
+    row_line: int
     column_index: int
     column_header: str
     item_level: str | None
@@ -102,6 +103,7 @@ def emit_facts(
                 Fact(
                     source_table=label,
                     source_line=line,
+                    row_line=row.first_line,
                     column_index=index,
                     column_header=col.header,
                     item_level=row.level,

@@ -180,9 +180,15 @@ def build_rows(lines: list[SourceLine], header: Header) -> tuple[list[LogicalRow
             row.code, row.level, row.inherited_item = previous.code, previous.level, True
             row.texts.setdefault("name", list(previous.texts.get("name", [])))
         else:
+            if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
+                row.texts["name"] = [texts["text"][0]]
             row.level = _level_from_name(row.text("name"))
             if row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan":
                 row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
+                if context and context.count(".") >= 4:
+                    parent = ".".join(context.split(".")[:5])
+                    row.code = Code("", None, "sub_kegiatan", "unresolved", parent=parent,
+                                    reason="no code written; sibling of coded sub kegiatan")
         if code is not None and code.method == "invalid":
             problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
         rows.append(row)

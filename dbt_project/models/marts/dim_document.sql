@@ -1,0 +1,20 @@
+with documents as (
+    select * from {{ ref('int_documents__versioned') }}
+)
+
+select
+    -- identifiers
+    document_id,
+    -- dimensions
+    document_type,
+    kecamatan_id,
+    cast(period_start_year as integer) as period_start_year,
+    cast(period_end_year as integer) as period_end_year,
+    report_key,
+    cast(version_number as integer) as version_number,
+    is_current,
+    -- metadata
+    source_file,
+    source_sha256,
+    cast(loaded_at as timestamp with time zone) as loaded_at
+from documents

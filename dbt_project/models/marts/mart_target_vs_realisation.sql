@@ -1,0 +1,44 @@
+-- Targets next to the realisations reported for the same item (same document and table row),
+-- year and metric, with the achievement percentage; NULL where either side is missing or the
+-- target is zero.
+with targets as (
+    select * from {{ ref('fct_target') }}
+),
+
+realisations as (
+    select * from {{ ref('fct_realisation') }}
+),
+
+joined as (
+    select
+        coalesce(t.document_id, r.document_id) as document_id,
+        coalesce(t.kecamatan_id, r.kecamatan_id) as kecamatan_id,
+        coalesce(t.year, r.year) as year,
+        coalesce(t.nomenclature_code, r.nomenclature_code) as nomenclature_code,
+        coalesce(t.item_level, r.item_level) as item_level,
+        coalesce(t.item_name, r.item_name) as item_name,
+        coalesce(t.indicator, r.indicator) as indicator,
+        coalesce(t.metric, r.metric) as metric,
+        t.variant as target_variant,
+        r.variant as realisation_variant,
+        t.value as target_value,
+        r.value as realisation_value,
+        coalesce(t.unit, r.unit) as unit,
+        t.fact_id as target_fact_id,
+        r.fact_id as realisation_fact_id,
+        coalesce(t.source_table, r.source_table) as source_table,
+        coalesce(t.row_line, r.row_line) as row_line
+    from targets as t
+    full outer join realisations as r
+        on t.document_id = r.document_id
+        and t.source_table = r.source_table
+        and t.row_line = r.row_line
+        and t.year = r.year
+        and t.metric = r.metric
+)
+
+select
+    *,
+    cast(case when target_value <> 0 then round(realisation_value / target_value * 100, 2) end as decimal(12, 2))
+        as achievement_pct
+from joined

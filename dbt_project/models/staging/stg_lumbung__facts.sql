@@ -1,0 +1,37 @@
+with source as (
+    select * from {{ source('lumbung_raw', 'extracted_facts') }}
+),
+
+renamed as (
+    select
+        -- ids
+        md5(document_id || ':' || source_line || ':' || column_index) as fact_id,
+        document_id,
+        -- lineage
+        source_table,
+        source_line,
+        row_line,
+        column_index,
+        column_header,
+        -- item
+        item_level,
+        item_name,
+        indicator,
+        code_raw,
+        code_canonical,
+        code_method,
+        code_parent,
+        -- measure
+        metric,
+        kind,
+        year,
+        variant,
+        -- numerics
+        value,
+        value_raw,
+        value_flag,
+        unit
+    from source
+)
+
+select * from renamed

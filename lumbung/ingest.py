@@ -1,0 +1,135 @@
+"""Ingest: discover report files, skip contents already seen, detect, extract and load.
+
+Every file ends in exactly one place: loaded (`raw.documents` + facts) or quarantined
+(`audit.quarantine` with the reason); either way its hash goes to `raw.files`, so an unchanged
+file is skipped on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from lumbung import warehouse
+from lumbung.detect import DetectionError, detect_document
+from lumbung.documents import RawDocument, UnreadableDocument, read_document
+from lumbung.extract.engine import extract_document
+from lumbung.extract.tables import find_tables
+
+REPORT_SUFFIXES = {".txt", ".md", ".text"}
+
+
+@dataclass
+class IngestSummary:
+    files_seen: int = 0
+    files_loaded: int = 0
+    files_skipped: int = 0
+    files_quarantined: int = 0
+    facts_loaded: int = 0
+    problems: int = 0
+    loaded: list[str] = field(default_factory=list)
+    quarantined: dict[str, str] = field(default_factory=dict)
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Report files under `raw_dir`, in a stable order (hidden files ignored)."""
+    return sorted(
+        p for p in raw_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+    )
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str) -> tuple[int, int]:
+    """Detect, extract and load one readable document; returns (facts loaded, problems quarantined)."""
+    lines = doc.lines
+    meta = detect_document(lines)
+    extraction = extract_document(lines, meta.default_year, meta.period_end_year)
+    document_id = doc.document_id
+    warehouse.append(con, "raw.documents", [{
+        "document_id": document_id, "source_file": source_file, "source_sha256": doc.sha256,
+        "size_bytes": doc.size, "encoding": doc.encoding, "line_count": len(lines),
+        "document_type": meta.document_type, "kecamatan_code": meta.kecamatan.code,
+        "kecamatan": meta.kecamatan.name, "kabupaten_kota": meta.kecamatan.kabupaten_kota,
+        "provinsi": meta.kecamatan.provinsi, "period_start_year": meta.period_start_year,
+        "period_end_year": meta.period_end_year, "run_id": run_id, "loaded_at": warehouse.now(),
+    }])
+    warehouse.append(con, "raw.tables", [{"document_id": document_id, **asdict(t)} for t in extraction.tables])
+    warehouse.append(con, "raw.table_rows", [
+        {"document_id": document_id, "source_table": t.label, "source_line": line.number,
+         "cells": line.cells, "raw_text": line.text}
+        for t in find_tables(lines) for line in t.lines
+    ])
+    warehouse.append(con, "raw.extracted_facts", [
+        {"document_id": document_id, **{k: v for k, v in asdict(f).items()}} for f in extraction.facts
+    ])
+    warehouse.quarantine(con, run_id, source_file, doc.sha256, document_id, [
+        {"source_table": p.source_table, "source_line": p.line, "raw_text": p.raw, "step": p.step, "reason": p.reason}
+        for p in extraction.problems
+    ])
+    warehouse.record_file(con, doc.sha256, source_file, "loaded", document_id, run_id)
+    return len(extraction.facts), len(extraction.problems)
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    run_id: str,
+    progress: Callable[[Path, str], None] | None = None,
+) -> IngestSummary:
+    """Load every new report of `raw_dir` into the warehouse behind `con`."""
+    warehouse.ensure_schema(con)
+    seen = warehouse.known_hashes(con)
+    summary = IngestSummary()
+    for path in discover(raw_dir):
+        summary.files_seen += 1
+        source_file = str(path.relative_to(raw_dir))
+        sha = sha256_of(path)
+        if sha in seen:
+            summary.files_skipped += 1
+            if progress:
+                progress(path, "skipped")
+            continue
+        seen.add(sha)
+        try:
+            doc = read_document(path)
+            con.begin()
+            n_facts, n_problems = load_document(con, doc, source_file, run_id)
+            con.commit()
+        except Exception as exc:  # noqa: BLE001 - any failure quarantines the file, the run goes on
+            _rollback(con)
+            reason = str(exc) if isinstance(exc, (UnreadableDocument, DetectionError)) else f"{type(exc).__name__}: {exc}"
+            warehouse.quarantine(con, run_id, source_file, sha, None, [
+                {"source_table": None, "source_line": None, "raw_text": None, "step": "document", "reason": reason}
+            ])
+            warehouse.record_file(con, sha, source_file, "quarantined", None, run_id)
+            summary.files_quarantined += 1
+            summary.quarantined[source_file] = reason
+            if progress:
+                progress(path, "quarantined")
+            continue
+        summary.files_loaded += 1
+        summary.facts_loaded += n_facts
+        summary.problems += n_problems
+        summary.loaded.append(source_file)
+        if progress:
+            progress(path, "loaded")
+    return summary
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.rollback()
+    except duckdb.TransactionException:
+        pass  # the failure came before the transaction began

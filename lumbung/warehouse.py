@@ -1,0 +1,108 @@
+"""The DuckDB side of ingestion: schemas, what is already loaded, and loading one document.
+
+Tables written here (dbt reads them as sources):
+- `raw.files`: every file content ever seen (sha256), loaded or quarantined, for incremental runs;
+- `raw.documents`: one row per loaded report version, with detected metadata;
+- `raw.tables`: what the engine made of each table found;
+- `raw.table_rows`: every tab-separated line of every table, cells as written (lineage);
+- `raw.extracted_facts`: the facts the engine produced;
+- `audit.quarantine`: files, lines and cells that could not be read, with the reason;
+- `audit.runs` and `audit.expectation_results`: one row per run / per expectation per run.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+create table if not exists raw.files (
+    source_sha256 varchar primary key, source_file varchar, status varchar,
+    document_id varchar, first_seen_run varchar, first_seen_at timestamptz);
+create table if not exists raw.documents (
+    document_id varchar primary key, source_file varchar, source_sha256 varchar, size_bytes bigint,
+    encoding varchar, line_count integer, document_type varchar, kecamatan_code varchar,
+    kecamatan varchar, kabupaten_kota varchar, provinsi varchar, period_start_year integer,
+    period_end_year integer, run_id varchar, loaded_at timestamptz);
+create table if not exists raw.tables (
+    document_id varchar, source_table varchar, label_line integer, first_line integer,
+    last_line integer, caption varchar, status varchar, columns varchar, facts integer);
+create table if not exists raw.table_rows (
+    document_id varchar, source_table varchar, source_line integer, cells varchar[], raw_text varchar);
+create table if not exists raw.extracted_facts (
+    document_id varchar, source_table varchar, source_line integer, row_line integer,
+    column_index integer, column_header varchar, item_level varchar, item_name varchar,
+    indicator varchar, code_raw varchar, code_canonical varchar, code_method varchar,
+    code_parent varchar, metric varchar, kind varchar, year integer, variant varchar,
+    value decimal(24, 4), value_raw varchar, value_flag varchar, unit varchar);
+create table if not exists audit.quarantine (
+    run_id varchar, source_file varchar, source_sha256 varchar, document_id varchar,
+    source_table varchar, source_line integer, raw_text varchar, step varchar, reason varchar,
+    quarantined_at timestamptz);
+create table if not exists audit.runs (
+    run_id varchar primary key, started_at timestamptz, ended_at timestamptz,
+    files_seen integer, files_loaded integer, files_skipped integer, files_quarantined integer,
+    facts_published bigint, outcome varchar, message varchar);
+create table if not exists audit.expectation_results (
+    run_id varchar, stage varchar, suite varchar, table_name varchar, expectation varchar,
+    column_name varchar, severity varchar, success boolean, element_count bigint,
+    unexpected_count bigint, observed varchar, validated_at timestamptz);
+"""
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select source_sha256 from raw.files").fetchall()}
+
+
+def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Insert rows (dicts keyed by column name) into `table`, matching columns by name."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows)
+    con.register("incoming", frame)
+    try:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f"insert into {table} ({columns}) select {columns} from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+def record_file(con, sha256: str, source_file: str, status: str, document_id: str | None, run_id: str) -> None:
+    con.execute(
+        "insert into raw.files values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+        [sha256, source_file, status, document_id, run_id, now()],
+    )
+
+
+def quarantine(con, run_id: str, source_file: str, sha256: str | None, document_id: str | None,
+               problems: list[dict]) -> None:
+    stamp = now()
+    append(con, "audit.quarantine", [
+        {"run_id": run_id, "source_file": source_file, "source_sha256": sha256, "document_id": document_id,
+         "quarantined_at": stamp, **p}
+        for p in problems
+    ])
