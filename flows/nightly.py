@@ -1,0 +1,87 @@
+"""The nightly flow: ingest -> validate raw -> transform (dbt build) -> validate staging and
+marts -> publish.  Each task calls one function of `lumbung.pipeline`; this file only orders
+them and decides what a failure means (nothing is published, the reason is recorded).
+
+Scale-out path: the per-file work lives in `lumbung.ingest`; running it through a Prefect
+task runner (e.g. prefect-dask's DaskTaskRunner) needs no change to the steps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lumbung import pipeline
+from lumbung.ingest import discover
+from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+from lumbung.progress import dbt_progress, ingest_progress
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest_task(ctx: pipeline.RunContext, raw_dir: Path, show_progress: bool):
+    with ingest_progress(len(discover(raw_dir)) if raw_dir.is_dir() else 0, show_progress) as progress:
+        return pipeline.run_ingest(ctx, raw_dir, progress)
+
+
+@task(name="transform", cache_policy=NO_CACHE)
+def transform_task(ctx: pipeline.RunContext, show_progress: bool) -> None:
+    with dbt_progress(show_progress) as progress:
+        pipeline.run_dbt(ctx, progress)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(ctx: pipeline.RunContext, stage: str):
+    return pipeline.run_quality(ctx, stage)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(ctx: pipeline.RunContext) -> None:
+    pipeline.publish(ctx)
+
+
+@flow(name="nightly")
+def nightly(
+    raw_dir: str = str(DEFAULT_RAW_DIR),
+    warehouse: str = str(DEFAULT_WAREHOUSE),
+    full_refresh: bool = False,
+    show_progress: bool = False,
+) -> dict:
+    """Build, validate and publish the warehouse from the reports in `raw_dir`."""
+    logger = get_run_logger()
+    published = Path(warehouse)
+    run_id = pipeline.new_run_id()
+    with pipeline.warehouse_lock(published):
+        ctx = pipeline.prepare_build(published, run_id, full_refresh)
+        summary = None
+        try:
+            summary = ingest_task(ctx, Path(raw_dir), show_progress)
+            logger.info("ingest: %s", summary)
+            pipeline.check_gates(validate_task(ctx, "raw"))
+            transform_task(ctx, show_progress)
+            outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
+            pipeline.check_gates(outcomes)
+            facts = pipeline.count_published_facts(ctx.build)
+            pipeline.record_run(ctx, summary, "published", "ok", facts)
+            publish_task(ctx)
+        except pipeline.PipelineFailed as exc:
+            pipeline.discard(ctx)
+            pipeline.record_run(ctx, summary, "failed", str(exc), None)
+            raise
+    warnings = [o for o in outcomes if not o.success]
+    return {
+        "run_id": run_id,
+        "warehouse": str(published),
+        "files_seen": summary.files_seen,
+        "files_loaded": summary.files_loaded,
+        "files_skipped": summary.files_skipped,
+        "files_quarantined": summary.files_quarantined,
+        "quarantined": summary.quarantined,
+        "facts_published": facts,
+        "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings],
+    }
+
+
+if __name__ == "__main__":
+    nightly()

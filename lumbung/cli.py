@@ -1,0 +1,114 @@
+"""`lumbung` command line: run the nightly pipeline, serve it on a schedule, query and export
+the published warehouse (always opened read-only)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+
+app = typer.Typer(add_completion=False, help="Lumbung: kecamatan planning and performance reports warehouse.")
+
+RawDir = typer.Option(DEFAULT_RAW_DIR, "--raw-dir", help="Folder of raw report files.")
+Warehouse = typer.Option(DEFAULT_WAREHOUSE, "--warehouse", help="Published DuckDB warehouse file.")
+
+
+def _quiet_prefect() -> None:
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "true")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@app.command()
+def run(
+    raw_dir: Path = RawDir,
+    warehouse: Path = Warehouse,
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild from all raw files, ignoring what is loaded."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+) -> None:
+    """Ingest raw/, build the warehouse with dbt, validate it and publish it."""
+    _quiet_prefect()
+    from flows.nightly import nightly
+    from lumbung.pipeline import PipelineFailed, RunInProgress
+
+    try:
+        result = nightly(raw_dir=str(raw_dir.resolve()), warehouse=str(warehouse.resolve()),
+                         full_refresh=full_refresh, show_progress=progress)
+    except (PipelineFailed, RunInProgress) as exc:
+        typer.echo(f"lumbung run: not published: {exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"published {result['warehouse']}: {result['files_loaded']} loaded, {result['files_skipped']} unchanged, "
+        f"{result['files_quarantined']} quarantined of {result['files_seen']} files; "
+        f"{result['facts_published']} facts (run {result['run_id']})"
+    )
+    for name, reason in result["quarantined"].items():
+        typer.echo(f"  quarantined {name}: {reason}")
+    for warning in result["warnings"]:
+        typer.echo(f"  warning: {warning}")
+
+
+@app.command()
+def serve(
+    raw_dir: Path = RawDir,
+    warehouse: Path = Warehouse,
+    cron: str = typer.Option("0 2 * * *", help="Schedule (cron, server time zone)."),
+) -> None:
+    """Serve the nightly flow on a schedule (needs a Prefect server: `prefect server start`)."""
+    from flows.nightly import nightly
+
+    nightly.serve(
+        name="lumbung-nightly",
+        cron=cron,
+        parameters={"raw_dir": str(raw_dir.resolve()), "warehouse": str(warehouse.resolve()), "show_progress": False},
+    )
+
+
+@app.command()
+def query(sql: str, warehouse: Path = Warehouse) -> None:
+    """Run a SQL query against the published warehouse (read-only) and print the result."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con.sql(sql).show(max_rows=200)
+    except duckdb.Error as exc:
+        typer.echo(f"lumbung query: {exc}", err=True)
+        raise typer.Exit(1)
+    finally:
+        con.close()
+
+
+@app.command()
+def export(
+    out_dir: Path = typer.Argument(..., help="Folder for the Parquet files."),
+    warehouse: Path = Warehouse,
+) -> None:
+    """Export every mart to Parquet (one file per table) from the read-only warehouse."""
+    import duckdb
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        for table in tables:
+            target = out_dir / f"{table}.parquet"
+            con.execute(f"copy marts.{table} to '{target}' (format parquet)")
+            typer.echo(f"wrote {target}")
+    finally:
+        con.close()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="lumbung")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

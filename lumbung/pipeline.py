@@ -1,0 +1,196 @@
+"""The nightly pipeline's steps as plain functions (the Prefect flow only orders them).
+
+Write-audit-publish: every run works on a build copy of the published warehouse
+(`<name>.build.duckdb` beside it), ingests new files into it, builds dbt, runs the GX gates,
+and only when no error-level gate failed replaces the published file with `os.replace`
+(atomic on one filesystem).  Readers holding the published file open read-only keep seeing
+the old marts until they reconnect; a killed run leaves only a stale build file, which the
+next run discards.  A lock file stops two runs from building at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from lumbung import warehouse
+from lumbung.ingest import IngestSummary, ingest
+from lumbung.paths import DBT_PROJECT_DIR
+from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
+
+
+NODE_RESULT_EVENTS = {"LogModelResult", "LogSeedResult", "LogTestResult", "LogSnapshotResult"}
+
+
+class RunInProgress(RuntimeError):
+    """Another run holds the warehouse lock."""
+
+
+class PipelineFailed(RuntimeError):
+    """The run did not publish; the message is the one-line reason."""
+
+
+@dataclass
+class RunContext:
+    run_id: str
+    published: Path
+    build: Path
+    started_at: object = field(default_factory=warehouse.now)
+
+
+def new_run_id() -> str:
+    return warehouse.now().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+@contextmanager
+def warehouse_lock(published: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the warehouse; the OS releases it if the process dies."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = published.with_name(published.name + ".lock")
+    with open(lock_path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RunInProgress(f"another lumbung run is writing {published} (lock {lock_path})") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> RunContext:
+    """Start a build copy: the published warehouse (or nothing, on a full refresh or first run)."""
+    build = published.with_name(published.stem + ".build" + published.suffix)
+    for stale in (build, build.with_name(build.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    if published.exists() and not full_refresh:
+        shutil.copy2(published, build)
+    with warehouse.connect(build) as con:
+        warehouse.ensure_schema(con)
+    _carry_failed_runs(published, build)
+    return RunContext(run_id, published, build)
+
+
+def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None) -> IngestSummary:
+    if not raw_dir.is_dir():
+        raise PipelineFailed(f"raw directory {raw_dir} does not exist")
+    with warehouse.connect(ctx.build) as con:
+        return ingest(con, raw_dir, ctx.run_id, progress=progress)
+
+
+def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) -> None:
+    """`dbt build` (seeds, models, data tests) against the build copy.
+
+    dbt runs in a child process: dbt-duckdb keeps its DuckDB connection open for the life of
+    the process, which would block publishing the file, and dbt allows one invocation per
+    process at a time.  Progress comes from dbt's JSON log events (`LogModelResult`, ...).
+    """
+    env = {**os.environ, "LUMBUNG_DB_PATH": str(ctx.build.resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    args = [
+        sys.executable, "-c", "from dbt.cli.main import cli; cli()", "build",
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(ctx.build.parent / "dbt_target"),
+        "--log-path", str(ctx.build.parent / "dbt_logs"),
+        "--log-format", "json",
+    ]
+    failed: list[str] = []
+    errors: list[str] = []
+    with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                errors.append(line.strip())
+                continue
+            name = event.get("info", {}).get("name", "")
+            node = event.get("data", {}).get("node_info")
+            if name in NODE_RESULT_EVENTS and node:
+                if node.get("node_status") in ("error", "fail", "runtime error"):
+                    failed.append(node["unique_id"])
+                if on_node:
+                    on_node(node["unique_id"], node.get("node_status", ""))
+            elif event.get("info", {}).get("level") == "error":
+                errors.append(event["info"].get("msg", ""))
+    if proc.returncode != 0:
+        detail = ", ".join(failed[:5]) or " | ".join(e for e in errors if e)[-500:]
+        raise PipelineFailed(f"dbt build failed: {detail}")
+
+
+def run_quality(ctx: RunContext, stage: str) -> list[ExpectationOutcome]:
+    """Run one stage's GX suites on the build copy and store the outcomes in `audit`."""
+    with warehouse.connect(ctx.build) as con:
+        outcomes = validate_stage(con, stage)
+        stamp = warehouse.now()
+        warehouse.append(con, "audit.expectation_results", [
+            {"run_id": ctx.run_id, "validated_at": stamp, **o.__dict__} for o in outcomes
+        ])
+    return outcomes
+
+
+def check_gates(outcomes: list[ExpectationOutcome]) -> None:
+    failures = blocking_failures(outcomes)
+    if failures:
+        raise PipelineFailed("quality gates failed: " + "; ".join(describe(f) for f in failures))
+
+
+def count_published_facts(path: Path) -> int:
+    with warehouse.connect(path, read_only=True) as con:
+        return con.execute(
+            "select (select count(*) from marts.fct_target) + (select count(*) from marts.fct_realisation)"
+        ).fetchone()[0]
+
+
+def _failed_runs_log(published: Path) -> Path:
+    return published.with_name(published.name + ".failed-runs.jsonl")
+
+
+def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, message: str, facts: int | None) -> None:
+    """Record the run in `audit.runs`.
+
+    A published run writes its row into the build copy (it is published with it).  A failed
+    run must not touch the published file, so its row goes to `<warehouse>.failed-runs.jsonl`
+    and is carried into `audit.runs` by the next run.
+    """
+    s = summary or IngestSummary()
+    row = {"run_id": ctx.run_id, "started_at": ctx.started_at, "ended_at": warehouse.now(),
+           "files_seen": s.files_seen, "files_loaded": s.files_loaded, "files_skipped": s.files_skipped,
+           "files_quarantined": s.files_quarantined, "facts_published": facts, "outcome": outcome, "message": message}
+    if outcome != "published":
+        with open(_failed_runs_log(ctx.published), "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row, default=str) + "\n")
+        return
+    with warehouse.connect(ctx.build) as con:
+        warehouse.append(con, "audit.runs", [row])
+
+
+def _carry_failed_runs(published: Path, build: Path) -> None:
+    log = _failed_runs_log(published)
+    if not log.exists():
+        return
+    rows = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with warehouse.connect(build) as con:
+        known = {r[0] for r in con.execute("select run_id from audit.runs").fetchall()}
+        warehouse.append(con, "audit.runs", [r for r in rows if r["run_id"] not in known])
+
+
+def publish(ctx: RunContext) -> None:
+    """Atomically replace the published warehouse with the validated build copy."""
+    with warehouse.connect(ctx.build) as con:
+        con.execute("checkpoint")
+    os.replace(ctx.build, ctx.published)
+    _failed_runs_log(ctx.published).unlink(missing_ok=True)  # now part of audit.runs
+
+
+def discard(ctx: RunContext) -> None:
+    ctx.build.unlink(missing_ok=True)

@@ -1,0 +1,119 @@
+"""Great Expectations gates at three stages: raw, staging, marts.
+
+Suites live as GX JSON in `expectations/gx/expectations/<stage>__<table>.json`; each suite's
+`meta.table` names the DuckDB table it checks.  GX has no working DuckDB datasource, so each
+table is read into a DataFrame and validated with GX's pandas datasource, through one
+checkpoint per suite that also updates the Data Docs
+(`expectations/gx/uncommitted/data_docs/local_site/index.html`).
+
+Severity: GX `critical` = error (blocks publishing), `warning`/`info` = reported only.
+Every expectation's outcome is returned as an `ExpectationOutcome` and stored in
+`audit.expectation_results`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+from lumbung.paths import EXPECTATIONS_DIR
+
+STAGES = ("raw", "staging", "marts")
+SEVERITY = {"critical": "error", "warning": "warn", "info": "warn"}
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    stage: str
+    suite: str
+    table_name: str
+    expectation: str
+    column_name: str | None
+    severity: str  # error | warn
+    success: bool
+    element_count: int | None
+    unexpected_count: int | None
+    observed: str | None
+
+
+@lru_cache(maxsize=2)
+def _context(project_root: Path):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx  # slow import: only when validating
+
+    context = gx.get_context(mode="file", project_root_dir=str(project_root))
+    return context
+
+
+def suites_for(stage: str, project_root: Path = EXPECTATIONS_DIR) -> list:
+    context = _context(project_root)
+    return sorted((s for s in context.suites.all() if (s.meta or {}).get("stage") == stage), key=lambda s: s.name)
+
+
+def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, project_root: Path = EXPECTATIONS_DIR) -> list[ExpectationOutcome]:
+    """Run every suite of `stage` against the tables of the warehouse behind `con`."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    context = _context(project_root)
+    datasource = context.data_sources.add_or_update_pandas("lumbung")
+    outcomes: list[ExpectationOutcome] = []
+    for suite in suites_for(stage, project_root):
+        table = suite.meta["table"]
+        frame = con.sql(f"select * from {table}").df()
+        try:
+            asset = datasource.get_asset(suite.name)
+        except LookupError:
+            asset = datasource.add_dataframe_asset(name=suite.name)
+        try:
+            batch = asset.get_batch_definition("whole")
+        except KeyError:
+            batch = asset.add_batch_definition_whole_dataframe("whole")
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
+        )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=suite.name,
+                validation_definitions=[definition],
+                actions=[UpdateDataDocsAction(name="update_data_docs")],
+                result_format={"result_format": "SUMMARY"},
+            )
+        )
+        result = checkpoint.run(batch_parameters={"dataframe": frame})
+        for run_result in result.run_results.values():
+            for r in run_result.results:
+                config = r.expectation_config
+                stats = r.result or {}
+                observed = stats.get("observed_value")
+                outcomes.append(
+                    ExpectationOutcome(
+                        stage=stage,
+                        suite=suite.name,
+                        table_name=table,
+                        expectation=config.type,
+                        column_name=config.kwargs.get("column"),
+                        severity=SEVERITY.get(str(getattr(config, "severity", "critical")).split(".")[-1].lower(), "error"),
+                        success=bool(r.success),
+                        element_count=stats.get("element_count"),
+                        unexpected_count=stats.get("unexpected_count"),
+                        observed=None if observed is None else str(observed),
+                    )
+                )
+    return outcomes
+
+
+def blocking_failures(outcomes: list[ExpectationOutcome]) -> list[ExpectationOutcome]:
+    return [o for o in outcomes if o.severity == "error" and not o.success]
+
+
+def describe(outcome: ExpectationOutcome) -> str:
+    column = f".{outcome.column_name}" if outcome.column_name else ""
+    detail = f" ({outcome.unexpected_count} unexpected)" if outcome.unexpected_count else ""
+    return f"{outcome.table_name}{column}: {outcome.expectation}{detail}"
