@@ -1,0 +1,39 @@
+"""Document detection on the four real reports: type, kecamatan, kabupaten/kota, provinsi, period."""
+
+import pytest
+
+from lumbung.detect import DetectionError, detect_document
+
+EXPECTED = {  # from reading the title pages (DOMAIN.md's table agrees)
+    "petir": ("renja", "36.04.19", "Petir", "Kabupaten Serang", "Banten", 2024, 2024),
+    "serang": ("renja", "36.73.01", "Serang", "Kota Serang", "Banten", 2022, 2022),
+    "seririt": ("lkjip", "51.08.02", "Seririt", "Kabupaten Buleleng", "Bali", 2023, 2023),
+    "randuagung": ("renstra", "35.08.18", "Randuagung", "Kabupaten Lumajang", "Jawa Timur", 2024, 2026),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_detects_each_report(report_lines, name):
+    meta = detect_document(report_lines[name])
+    k = meta.kecamatan
+    assert (meta.document_type, k.code, k.name, k.kabupaten_kota, k.provinsi, meta.period_start_year,
+            meta.period_end_year) == EXPECTED[name]
+
+
+def test_whole_document_outvotes_a_copy_paste_slip(report_lines):
+    lines = report_lines["seririt"]
+    assert any("Kecamatan Denpasar Selatan" in line for line in lines)
+    assert detect_document(lines).kecamatan.name == "Seririt"
+
+
+def test_detection_ignores_the_file_name(report_lines, tmp_path):
+    from lumbung.documents import read_document
+
+    path = tmp_path / "laporan.txt"
+    path.write_text("\n".join(report_lines["petir"]), encoding="utf-8")
+    assert detect_document(read_document(path).lines).kecamatan.name == "Petir"
+
+
+def test_unrelated_text_is_rejected():
+    with pytest.raises(DetectionError):
+        detect_document(["Resep nasi goreng", "Bahan: nasi, telur, kecap"])

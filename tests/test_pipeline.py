@@ -1,0 +1,153 @@
+"""The nightly flow end to end on the four real reports (real Prefect, dbt, GX and DuckDB)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPORTS
+
+pytestmark = pytest.mark.pipeline
+
+CONTRACT = {
+    "dim_document": ["document_id", "document_type", "kecamatan_id", "period_start_year", "period_end_year",
+                     "source_file", "source_sha256", "loaded_at"],
+    "dim_kecamatan": ["kecamatan_id", "kecamatan", "kabupaten_kota", "provinsi", "kemendagri_code"],
+    "dim_year": ["year"],
+    "dim_nomenclature": ["nomenclature_code", "level", "name", "parent_code"],
+    "fct_target": ["fact_id", "document_id", "kecamatan_id", "year", "nomenclature_code", "item_level", "item_name",
+                   "indicator", "metric", "variant", "value", "unit", "source_table", "source_line"],
+    "fct_realisation": ["fact_id", "document_id", "kecamatan_id", "year", "nomenclature_code", "item_level",
+                        "item_name", "indicator", "metric", "variant", "value", "unit", "source_table", "source_line"],
+    "mart_target_vs_realisation": ["achievement_pct"],
+}
+
+
+@pytest.fixture(scope="module")
+def raw_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("raw")
+    for path in REPORTS.values():
+        shutil.copy2(path, d / path.name)
+    return d
+
+
+@pytest.fixture(scope="module")
+def first_run(prefect_harness, raw_dir, tmp_path_factory):
+    from flows.nightly import nightly
+
+    warehouse = tmp_path_factory.mktemp("wh") / "lumbung.duckdb"
+    result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse))
+    return warehouse, result
+
+
+def query(warehouse: Path, sql: str):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_all_four_reports_are_registered(first_run):
+    warehouse, result = first_run
+    assert result["files_loaded"] == 4 and result["files_quarantined"] == 0
+    rows = query(warehouse, """
+        select d.document_type, k.kecamatan, k.kabupaten_kota, k.provinsi, k.kemendagri_code,
+               d.period_start_year, d.period_end_year
+        from marts.dim_document d join marts.dim_kecamatan k using (kecamatan_id) order by k.kemendagri_code""")
+    assert rows == [
+        ("renstra", "Randuagung", "Kabupaten Lumajang", "Jawa Timur", "35.08.18", 2024, 2026),
+        ("renja", "Petir", "Kabupaten Serang", "Banten", "36.04.19", 2024, 2024),
+        ("renja", "Serang", "Kota Serang", "Banten", "36.73.01", 2022, 2022),
+        ("lkjip", "Seririt", "Kabupaten Buleleng", "Bali", "51.08.02", 2023, 2023),
+    ]
+
+
+def test_marts_follow_the_contract(first_run):
+    warehouse, _ = first_run
+    for table, columns in CONTRACT.items():
+        have = [r[0] for r in query(warehouse, f"select column_name from information_schema.columns "
+                                               f"where table_schema = 'marts' and table_name = '{table}'")]
+        assert set(columns) <= set(have), (table, set(columns) - set(have))
+
+
+def test_published_facts_match_the_labelled_figures(first_run):
+    warehouse, _ = first_run
+    files = {"petir": REPORTS["petir"].name, "randuagung": REPORTS["randuagung"].name}
+    with open(Path(__file__).parent / "fixtures" / "labelled_facts.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            table = "fct_target" if row["kind"] == "target" else "fct_realisation"
+            got = query(warehouse, f"""
+                select f.value, f.unit from marts.{table} f join marts.dim_document d using (document_id)
+                where d.source_file = '{files[row['report']]}' and f.source_table = '{row['source_table']}'
+                  and f.source_line = {row['source_line']} and f.metric = '{row['metric']}'
+                  and f.year = {row['year']} and coalesce(f.variant, '') = '{row['variant']}'""")
+            assert got == [(Decimal(row["value"]), row["unit"])], row
+
+
+def test_quality_results_are_queryable_for_three_stages(first_run):
+    warehouse, result = first_run
+    stages = query(warehouse, f"select distinct stage from audit.expectation_results where run_id = '{result['run_id']}'")
+    assert {s for (s,) in stages} == {"raw", "staging", "marts"}
+    failed_errors = query(warehouse, "select count(*) from audit.expectation_results where severity = 'error' and not success")
+    assert failed_errors == [(0,)]
+    assert query(warehouse, "select outcome, files_loaded from audit.runs") == [("published", 4)]
+
+
+def test_second_run_loads_nothing_and_publishes_the_same_marts(first_run, raw_dir):
+    from flows.nightly import nightly
+
+    warehouse, _ = first_run
+    snapshot = "select * from marts.{} order by fact_id"
+    before = {t: query(warehouse, snapshot.format(t)) for t in ("fct_target", "fct_realisation")}
+    result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse))
+    assert (result["files_loaded"], result["files_skipped"]) == (0, 4)
+    after = {t: query(warehouse, snapshot.format(t)) for t in ("fct_target", "fct_realisation")}
+    assert after == before
+    assert query(warehouse, "select count(*) from raw.documents") == [(4,)]
+
+
+def test_unreadable_file_is_quarantined_and_the_run_goes_on(prefect_harness, raw_dir, tmp_path):
+    from flows.nightly import nightly
+
+    mixed = tmp_path / "raw"
+    shutil.copytree(raw_dir, mixed)
+    (mixed / "scan.pdf").write_bytes(b"%PDF-1.7\x00\x01\x02binary")
+    (mixed / "resep.txt").write_text("Resep nasi goreng\nBahan: nasi, telur\n", encoding="utf-8")
+    warehouse = tmp_path / "wh" / "lumbung.duckdb"
+    result = nightly(raw_dir=str(mixed), warehouse=str(warehouse))
+    assert result["files_loaded"] == 4 and result["files_quarantined"] == 2
+    reasons = dict(query(warehouse, "select source_file, reason from audit.quarantine where step = 'document'"))
+    assert "binary" in reasons["scan.pdf"]
+    assert "no Renja, Renstra or LKjIP" in reasons["resep.txt"]
+
+
+def test_failed_gate_publishes_nothing(prefect_harness, tmp_path):
+    from flows.nightly import nightly
+    from lumbung.pipeline import PipelineFailed
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "notes.txt").write_text("nothing to see\n", encoding="utf-8")
+    warehouse = tmp_path / "wh" / "lumbung.duckdb"
+    with pytest.raises(PipelineFailed, match="quality gates failed: raw.documents"):
+        nightly(raw_dir=str(raw), warehouse=str(warehouse))
+    assert not warehouse.exists()
+    assert "failed" in warehouse.with_name(warehouse.name + ".failed-runs.jsonl").read_text()
+
+
+def test_cli_exits_non_zero_with_a_one_line_reason(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "lumbung.cli", "run", "--raw-dir", str(tmp_path / "missing"),
+         "--warehouse", str(tmp_path / "w.duckdb"), "--no-progress"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1
+    assert "not published: raw directory" in result.stderr

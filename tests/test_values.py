@@ -1,0 +1,85 @@
+"""Number formats of the reports (DOMAIN.md "Numbers"), each with the real spelling."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lumbung.extract.values import infer_decimal_separator, parse_indicator, parse_money
+
+
+def group(n: int, sep: str) -> str:
+    return f"{n:,}".replace(",", sep)
+
+
+@given(st.integers(min_value=0, max_value=10**13))
+def test_money_in_every_written_format_reads_the_same(n):
+    for text in (group(n, "."), group(n, ","), f"Rp. {group(n, '.')},-", f"{group(n, ',')}.00", f"Rp {group(n, '.')}"):
+        assert parse_money(text).value == n, text
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=99))
+def test_percentages_with_comma_or_dot(whole, cents):
+    text = f"{whole}{{}}{cents:02d}"
+    expected = Decimal(f"{whole}.{cents:02d}")
+    assert parse_indicator(text.format(",")).value == expected
+    assert parse_indicator(text.format(".")).value == expected
+
+
+@pytest.mark.parametrize(
+    "cell, value, flag",
+    [
+        ("3.552.000.000", 3552000000, None),
+        ("1,916,486,189", 1916486189, None),
+        ("Rp. 3.552.000.000,-", 3552000000, None),
+        ("<b>59,011,380.00</b>", 59011380, None),
+        ("650.56 2.000", 650562000, "broken_number"),
+        ("6.5025.000", 65025000, "irregular_grouping"),  # Seririt Tabel 3.1 typo, kept as written
+        ("10.2335.000", 102335000, "irregular_grouping"),
+        ("-", 0, "dash"),  # a dash in a money column is zero rupiah
+    ],
+)
+def test_money_cells(cell, value, flag):
+    parsed = parse_money(cell)
+    assert parsed.value == value and parsed.flag == flag
+
+
+@pytest.mark.parametrize("cell, flag", [("#####", "unreadable"), ("N/A", "not_available"), ("Nihil", "not_available"), ("abc", "non_numeric")])
+def test_unreadable_money_is_null_never_zero(cell, flag):
+    parsed = parse_money(cell)
+    assert parsed.value is None and parsed.flag == flag
+
+
+@pytest.mark.parametrize(
+    "cell, value, unit",
+    [
+        ("1 Thn", Decimal(1), "Thn"),
+        ("12 Bln", Decimal(12), "Bln"),
+        ("3 Unit", Decimal(3), "Unit"),
+        ("1 Keg.", Decimal(1), "Keg."),
+        ("100%", Decimal(100), "%"),
+        ("83.33%", Decimal("83.33"), "%"),
+        ("98,12", Decimal("98.12"), None),
+        ("83, 55", Decimal("83.55"), None),
+        ("62(B-)", Decimal(62), "(B-)"),
+    ],
+)
+def test_indicator_cells_with_units(cell, value, unit):
+    parsed = parse_indicator(cell)
+    assert (parsed.value, parsed.unit) == (value, unit)
+
+
+def test_indicator_dash_with_unit_is_null():
+    parsed = parse_indicator("- keluarga")
+    assert parsed.value is None and parsed.unit == "keluarga" and parsed.flag == "dash"
+
+
+def test_ambiguous_thousands_follow_the_column():
+    # `1.000` alone is ambiguous; a column whose other cells use `,` decimals reads it as 1000,
+    # one with `.` decimals as 1.0 (flagged).
+    assert infer_decimal_separator(["98,12", "99,39", "1.000"]) == ","
+    assert parse_indicator("1.000", ",").value == 1000
+    assert infer_decimal_separator(["98.12", "83.33%"]) == "."
+    parsed = parse_indicator("1.000", ".")
+    assert parsed.value == 1 and parsed.flag == "ambiguous_separator"
