@@ -130,7 +130,7 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
 def run_quality(ctx: RunContext, stage: str) -> list[ExpectationOutcome]:
     """Run one stage's GX suites on the build copy and store the outcomes in `audit`."""
     with warehouse.connect(ctx.build) as con:
-        outcomes = validate_stage(con, stage)
+        outcomes = validate_stage(con, stage, ctx.published.parent / "quality")
         stamp = warehouse.now()
         warehouse.append(con, "audit.expectation_results", [
             {"run_id": ctx.run_id, "validated_at": stamp, **o.__dict__} for o in outcomes

@@ -1,10 +1,15 @@
 """Great Expectations gates at three stages: raw, staging, marts.
 
-Suites live as GX JSON in `expectations/gx/expectations/<stage>__<table>.json`; each suite's
-`meta.table` names the DuckDB table it checks.  GX has no working DuckDB datasource, so each
-table is read into a DataFrame and validated with GX's pandas datasource, through one
-checkpoint per suite that also updates the Data Docs
-(`expectations/gx/uncommitted/data_docs/local_site/index.html`).
+Suites live as GX JSON in `expectations/gx/expectations/<stage>__<table>.json` (versioned);
+each suite's `meta.table` names the DuckDB table it checks.  GX has no working DuckDB
+datasource, so each table is read into a DataFrame and validated with GX's pandas datasource,
+through one checkpoint per suite that also updates the Data Docs.
+
+GX writes datasources, validation definitions and checkpoints into its project as it runs, so
+each run works on a copy of `expectations/gx` beside the warehouse
+(`<warehouse dir>/quality/gx`); the Data Docs end up in
+`<warehouse dir>/quality/gx/uncommitted/data_docs/local_site/index.html` and the repository
+stays untouched.
 
 Severity: GX `critical` = error (blocks publishing), `warning`/`info` = reported only.
 Every expectation's outcome is returned as an `ExpectationOutcome` and stored in
@@ -15,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -41,30 +46,41 @@ class ExpectationOutcome:
     observed: str | None
 
 
-@lru_cache(maxsize=2)
+def working_project(workdir: Path, source: Path = EXPECTATIONS_DIR) -> Path:
+    """Refresh `workdir/gx` from the versioned GX project, keeping its `uncommitted/` history."""
+    target = workdir / "gx"
+    if target.exists():
+        for child in target.iterdir():
+            if child.name != "uncommitted":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(source / "gx", target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("uncommitted"))
+    return workdir
+
+
 def _context(project_root: Path):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx  # slow import: only when validating
 
-    context = gx.get_context(mode="file", project_root_dir=str(project_root))
-    return context
+    return gx.get_context(mode="file", project_root_dir=str(project_root))
 
 
-def suites_for(stage: str, project_root: Path = EXPECTATIONS_DIR) -> list:
-    context = _context(project_root)
+def suites_for(context, stage: str) -> list:
     return sorted((s for s in context.suites.all() if (s.meta or {}).get("stage") == stage), key=lambda s: s.name)
 
 
-def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, project_root: Path = EXPECTATIONS_DIR) -> list[ExpectationOutcome]:
-    """Run every suite of `stage` against the tables of the warehouse behind `con`."""
+def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path) -> list[ExpectationOutcome]:
+    """Run every suite of `stage` against the tables of the warehouse behind `con`.
+
+    `workdir` is where the run's GX project copy lives (see `working_project`).
+    """
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
 
-    context = _context(project_root)
+    context = _context(working_project(workdir))
     datasource = context.data_sources.add_or_update_pandas("lumbung")
     outcomes: list[ExpectationOutcome] = []
-    for suite in suites_for(stage, project_root):
+    for suite in suites_for(context, stage):
         table = suite.meta["table"]
         frame = con.sql(f"select * from {table}").df()
         try:
