@@ -72,7 +72,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
         for t in find_tables(lines) for line in t.lines
     ])
     warehouse.append(con, "raw.extracted_facts", [
-        {"document_id": document_id, **{k: v for k, v in asdict(f).items()}} for f in extraction.facts
+        {"document_id": document_id, **asdict(f)} for f in extraction.facts
     ])
     warehouse.quarantine(con, run_id, source_file, doc.sha256, document_id, [
         {"source_table": p.source_table, "source_line": p.line, "raw_text": p.raw, "step": p.step, "reason": p.reason}

@@ -1,0 +1,34 @@
+{#- The published fact columns (marts contract), for one kind of number: `target` or `realisation`. -#}
+{% macro fact_mart(kind) %}
+with facts as (
+    select * from {{ ref('int_facts__conformed') }} where kind = '{{ kind }}'
+)
+
+select
+    -- identifiers
+    fact_id,
+    document_id,
+    kecamatan_id,
+    cast(year as integer) as year,
+    nomenclature_code,
+    -- item
+    item_level,
+    item_name,
+    indicator,
+    -- facts
+    metric,
+    variant,
+    cast(value as decimal(24, 4)) as value,
+    unit,
+    -- lineage
+    source_table,
+    cast(source_line as integer) as source_line,
+    -- metadata
+    cast(row_line as integer) as row_line,
+    code_raw,
+    code_method,
+    code_parent,
+    value_raw,
+    value_flag
+from facts
+{% endmacro %}
