@@ -18,7 +18,6 @@ from lumbung import warehouse
 from lumbung.detect import DetectionError, detect_document
 from lumbung.documents import RawDocument, UnreadableDocument, read_document
 from lumbung.extract.engine import extract_document
-from lumbung.extract.tables import find_tables
 
 REPORT_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -69,7 +68,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
     warehouse.append(con, "raw.table_rows", [
         {"document_id": document_id, "source_table": t.label, "source_line": line.number,
          "cells": line.cells, "raw_text": line.text}
-        for t in find_tables(lines) for line in t.lines
+        for t in extraction.found for line in t.lines
     ])
     warehouse.append(con, "raw.extracted_facts", [
         {"document_id": document_id, **asdict(f)} for f in extraction.facts

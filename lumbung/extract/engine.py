@@ -39,6 +39,7 @@ class Problem:
 @dataclass
 class Extraction:
     tables: list[TableRecord] = field(default_factory=list)
+    found: list[Table] = field(default_factory=list)  # the tables as found, for raw.table_rows
     facts: list[Fact] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -66,8 +67,8 @@ def extract_table(table: Table, default_year: int | None, period_end: int | None
 
 
 def extract_document(lines: list[str], default_year: int | None, period_end: int | None) -> Extraction:
-    result = Extraction()
-    for table in find_tables(lines):
+    result = Extraction(found=find_tables(lines))
+    for table in result.found:
         try:
             record, facts, problems = extract_table(table, default_year, period_end)
         except Exception as exc:  # a table the engine cannot read must not stop the document
