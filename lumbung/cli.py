@@ -106,6 +106,46 @@ def export(
         con.close()
 
 
+@app.command()
+def inspect(
+    report: Path = typer.Argument(..., help="A raw report file."),
+    table: str = typer.Option(None, "--table", help="Only this table label, e.g. 'Tabel 2.3' or 'TC-27'."),
+    show_facts: bool = typer.Option(True, "--facts/--no-facts", help="List every fact, not only the tables."),
+) -> None:
+    """Show what the extraction engine reads from one report (no warehouse is touched)."""
+    from lumbung.detect import DetectionError, detect_document
+    from lumbung.documents import UnreadableDocument, read_document
+    from lumbung.extract.engine import extract_document
+
+    try:
+        doc = read_document(report)
+        meta = detect_document(doc.lines)
+    except (UnreadableDocument, DetectionError) as exc:
+        typer.echo(f"lumbung inspect: {report}: {exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{report}: {meta.document_type} {meta.kecamatan.name} ({meta.kecamatan.kabupaten_kota}) "
+               f"{meta.period_start_year}-{meta.period_end_year}")
+    result = extract_document(doc.lines, meta.default_year, meta.period_end_year)
+    for record in result.tables:
+        if table and record.source_table != table:
+            continue
+        typer.echo(f"\n{record.source_table} (lines {record.first_line}-{record.last_line}) {record.status}, "
+                   f"{record.facts} facts: {record.columns}")
+        if not show_facts:
+            continue
+        for f in result.facts:
+            if f.source_table != record.source_table or not record.first_line <= f.source_line <= record.last_line:
+                continue
+            typer.echo(f"  {f.source_line:>5} {f.kind[:4]} {f.metric[:3]} {f.year} {f.variant or '-':<14} "
+                       f"{str(f.value):>16} {f.value_flag or '':<10} {f.unit or '':<10} "
+                       f"{f.code_canonical or f.code_raw or '':<18} {f.item_level or '':<12} "
+                       f"{(f.item_name or '')[:40]} | {(f.indicator or '')[:40]}")
+    for p in result.problems:
+        if table and p.source_table != table:
+            continue
+        typer.echo(f"  problem {p.source_table} line {p.line} [{p.step}] {p.reason}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="lumbung")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lumbung.extract.facts import Fact, emit_facts
-from lumbung.extract.headers import Header, read_header
+from lumbung.extract.headers import Header, read_header, refine_metrics
 from lumbung.extract.rows import build_rows
 from lumbung.extract.tables import Table, find_tables
 
@@ -60,6 +60,14 @@ def extract_table(table: Table, default_year: int | None, period_end: int | None
     if not header.role_columns("measure"):
         return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
     rows, row_problems = build_rows(table.lines, header)
+    values: dict[int, list[str]] = {}
+    for row in rows:
+        for index, (cell, _line) in row.values.items():
+            values.setdefault(index, []).append(cell)
+    refined = refine_metrics(header, values)
+    if refined != header:  # rebuild: alignment depends on which columns hold money
+        header = refined
+        rows, row_problems = build_rows(table.lines, header)
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
     problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]
     record = TableRecord(table.label, table.label_line, first, last, table.caption, "extracted", _describe(header), len(facts))

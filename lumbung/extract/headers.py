@@ -15,7 +15,7 @@ repeated on every PDF page.  Each column gets a role from its header words:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lumbung.extract.tables import SourceLine
 from lumbung.extract.values import clean_cell
@@ -27,6 +27,7 @@ MAX_HEADER_ROWS = 6
 VARIANTS = (
     ("rancangan awal", "rancangan_awal"),
     ("hasil analisa", "hasil_analisa"),
+    ("hasil analisis", "hasil_analisa"),
     ("prakiraan maju", "prakiraan_maju"),
     ("perkiraan maju", "prakiraan_maju"),
     ("akhir periode", "akhir_periode"),
@@ -76,6 +77,23 @@ def _normalise_row(cells: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     while norm and not norm[-1]:
         norm.pop()
     return tuple(norm)
+
+
+def refine_metrics(header: Header, cells_by_column: dict[int, list[str]], share: float = 0.6) -> Header:
+    """Money columns whose header does not say so (`Target Renja Perangkat Daerah tahun 2020`
+    over rupiah figures): a measure column whose readable cells, once the rows are aligned,
+    are mostly rupiah amounts (`820.241.344`) is a budget column."""
+    from lumbung.extract.align import cell_kind  # align builds on Column
+
+    columns = list(header.columns)
+    for col in columns:
+        if col.role != "measure" or col.metric != "indicator":
+            continue
+        kinds = [cell_kind(cell) for cell in cells_by_column.get(col.index, [])]
+        readable = [k for k in kinds if k in ("money", "number", "code")]
+        if len(readable) >= 2 and kinds.count("money") >= share * len(readable):
+            columns[col.index] = replace(col, metric="budget")
+    return replace(header, columns=columns)
 
 
 def is_repeated_header(cells: list[str], header: Header) -> bool:
@@ -130,29 +148,62 @@ def read_header(lines: list[SourceLine], caption: str = "") -> Header:
         header_rows, numbering, body_start = rows[:end], None, end
     width = max(len(r) for r in rows[: body_start + 1])
     spread = _spread_merged(header_rows, width)
-    texts = [" ".join(dict.fromkeys(r[c] for r in spread if c < len(r) and r[c])) for c in range(width)]
+    levels = [list(dict.fromkeys(r[c] for r in spread if c < len(r) and r[c])) for c in range(width)]
     if numbering is not None:  # unnumbered columns belong to the numbered one on their left
         numbering = numbering + [""] * (width - len(numbering))
         for c in range(1, width):
-            if not texts[c] and not numbering[c] and texts[c - 1]:
-                texts[c] = texts[c - 1]
+            if not levels[c] and not numbering[c] and levels[c - 1]:
+                levels[c] = levels[c - 1]
     caption_year = _last_year(caption)
-    columns = [classify_column(c, texts[c], numbering[c] if numbering else "", caption_year) for c in range(width)]
+    columns = [
+        classify_column(c, " ".join(levels[c]), numbering[c] if numbering else "", caption_year, levels[c])
+        for c in range(width)
+    ]
     return Header(columns, header_rows, numbering, body_start)
 
 
 def _last_year(text: str) -> int | None:
-    years = YEAR_RE.findall(re.sub(r"(\d{3})\s(\d)\b", r"\1\2", text))
+    """The last year named in a header or caption; `201 9` and `20 20` (PDF breaks) count."""
+    text = re.sub(r"\b(\d{1,3})\s(\d{1,3})\b", lambda m: m[1] + m[2] if len(m[1] + m[2]) == 4 else m[0], text)
+    years = YEAR_RE.findall(text)
     return int(years[-1]) if years else None
 
 
-def classify_column(index: int, header: str, numbering: str = "", default_year: int | None = None) -> Column:
-    """Give a column its role from its header words (see the module docstring)."""
+REALISATION_WORDS = ("realisasi", "capaianawal", "kondisiawal")
+TARGET_WORDS = ("target", "rencana", "proyeksi", "pagu", "prakiraan", "perkiraanmaju")
+
+
+def _kind_from_levels(levels: list[str]) -> str | None:
+    """Planned or achieved, read from the most specific header line that says only one of them
+    (`Target dan Realisasi ... 2022` above `Target Renja Tahun 2022` is a target)."""
+    for part in reversed(levels):
+        p = part.lower().replace(" ", "")
+        real = any(w in p for w in REALISATION_WORDS)
+        target = any(w in p for w in TARGET_WORDS)
+        if real != target:
+            return "realisation" if real else "target"
+    return None
+
+
+def _year_from_levels(levels: list[str]) -> int | None:
+    """The year of the most specific header line that names one."""
+    for part in reversed(levels):
+        year = _last_year(part)
+        if year is not None:
+            return year
+    return None
+
+
+def classify_column(
+    index: int, header: str, numbering: str = "", default_year: int | None = None, levels: list[str] | None = None
+) -> Column:
+    """Give a column its role from its header words (see the module docstring); `levels` are
+    the header's lines for this column, outermost first."""
     h = " ".join(clean_cell(header).lower().split())
     squashed = h.replace(" ", "")
     if not h:
         return Column(index, header, "unknown")
-    if "=" in numbering or "%" in h or "tingkat" in h or "rasio" in h:
+    if "=" in numbering or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:
         return Column(index, header, "derived")
     if re.fullmatch(r"no\.?|nomor|no urut", h):
         return Column(index, header, "row_number")
@@ -180,5 +231,8 @@ def classify_column(index: int, header: str, numbering: str = "", default_year: 
     if not is_measure:
         return Column(index, header, "text")
     metric = "budget" if any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS) else "indicator"
-    kind = "realisation" if ("realisasi" in squashed or variant == "baseline") else "target"
-    return Column(index, header, "measure", metric, kind, year or default_year, variant)
+    kind = _kind_from_levels(levels or [h]) or ("realisation" if "realisasi" in squashed else "target")
+    if variant == "baseline":
+        kind = "realisation"
+    year = _year_from_levels(levels or [h]) or default_year
+    return Column(index, header, "measure", metric, kind, year, variant)

@@ -4,8 +4,8 @@ One logical row is one item (program, kegiatan, sub kegiatan, total) with one in
 Quirks handled here, each in its own function:
 
 - headers repeated on every PDF page are skipped (`is_repeated_header`);
-- rows with more or fewer cells than the header are re-aligned on their name cell
-  (`align_cells`);
+- rows whose cells the converter shifted are put back under their columns by the kind of
+  their cells (`align.align_row`); wrapped numbers follow the shift of their line;
 - a name or indicator wrapped onto a line of its own is appended to the row above
   (`_is_continuation`);
 - numbers that sit on the line after their name are joined to it (`_is_numbers_only`);
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lumbung.extract.align import CODE_JOINER, align_row, cell_kind
 from lumbung.extract.codes import Code, canonical_code, is_code_fragment
 from lumbung.extract.headers import Header, is_numbering_row, is_repeated_header
 from lumbung.extract.tables import SourceLine
@@ -58,30 +59,18 @@ class RowProblem:
     reason: str
 
 
-def align_cells(cells: list[str], header: Header) -> tuple[list[str], str | None]:
-    """Pad or shift a row's cells onto the header's columns, anchored on the name cell."""
-    width = len(header.columns)
-    if len(cells) == width:
-        return cells, None
-    if len(cells) < width:
-        return cells + [""] * (width - len(cells)), None
-    name_cols = [c.index for c in header.role_columns("name")]
-    anchor = next((i for i, c in enumerate(cells) if re.search(r"[A-Za-z]{4,}", c)), None)
-    if name_cols and anchor is not None and anchor > name_cols[0]:
-        shift = anchor - name_cols[0]
-        extra = cells[:shift]
-        if all(not c or is_code_fragment(c) for c in extra):
-            # stray leading cells: glue them to the code cells, drop the shift
-            aligned = cells[shift:]
-            code_cols = [c.index for c in header.role_columns("code")]
-            if code_cols and extra:
-                first = code_cols[0]
-                aligned[first] = " ".join(x for x in [*extra, aligned[first]] if x)
-            return (aligned + [""] * width)[:width], f"shifted left by {shift}"
-    trailing = cells[width:]
-    if all(not c for c in trailing):
-        return cells[:width], None
-    return cells, f"{len(cells)} cells for {width} header columns"
+def _name_before_indicator(cells: list[str], header: Header) -> list[str]:
+    """A moved row with no name whose first text sits in a text column after the empty name
+    column: that text is the name (`7 | 1 | 1 | 2,07 | Pengadaan ...` in a table whose code
+    is one column)."""
+    names = [c.index for c in header.role_columns("name")]
+    if not names or any(cells[i] for i in names):
+        return cells
+    after = [c for c in header.columns if c.index > names[-1] and cells[c.index]]
+    if after and after[0].role in ("indicator", "location", "text"):
+        cells = list(cells)
+        cells[names[-1]], cells[after[0].index] = cells[after[0].index], ""
+    return cells
 
 
 def _cells_by_role(cells: list[str], header: Header) -> dict[str, list[tuple[int, str]]]:
@@ -136,18 +125,21 @@ def build_rows(lines: list[SourceLine], header: Header) -> tuple[list[LogicalRow
     context: str | None = None
     pending_name: LogicalRow | None = None  # a named row still waiting for its numbers
     measure_cols = {c.index for c in header.columns if c.role in ("measure", "derived")}
+    offset = 0  # how far the last line's numbers sat from their columns
     for line in lines[header.body_start :]:
         cells = line.cells
         if not any(cells) or is_repeated_header(cells, header) or is_numbering_row(cells):
             continue
-        cells, shift_note = align_cells(cells, header)
-        if shift_note and len(cells) != len(header.columns):
-            problems.append(RowProblem(line.number, line.text, "align", shift_note))
-            continue
+        numbers_only = all(cell_kind(c) in ("empty", "money", "number", "marker") for c in cells)
+        alignment = align_row(cells, header.columns, offset if numbers_only else 0)
+        cells, offset = alignment.cells, alignment.offset
+        shift_note = "cells moved to fit the header columns" if alignment.moved else None
+        if alignment.moved:
+            cells = _name_before_indicator(cells, header)
         roles = _cells_by_role(cells, header)
         measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
         has_numbers = bool(measures) or any(i in measure_cols for i, _ in roles.get("derived", []))
-        code_cells = [v for _, v in roles.get("code", [])]
+        code_cells = [frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)]
         row_number = next((v for _, v in roles.get("row_number", [])), None)
         texts = {r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)}
         previous = rows[-1] if rows else None

@@ -1,0 +1,158 @@
+"""Put a row's cells under the header's columns when the converter shifted them.
+
+PDF-to-text converters drop or add empty cells: a code written over five cells under a
+one-cell `Kode` header (Petir Tabel 4.1), a missing `Lokasi` cell that pulls the numbers one
+column to the left (Serang Tabel 2.4), kegiatan names one column left of their header
+(Seririt Tabel 3.1).  Positions alone then put money under a name or text under a money
+column.
+
+`align_row` keeps a row where it is when every cell fits the kind of its column.  Otherwise
+it finds the order-preserving assignment of the row's non-empty cells to columns that
+moves cells the least, where a cell whose kind does not fit its column costs much more than a
+move (a money figure fits a money column, not a name column).  Consecutive code fragments may
+share one code column (`7 | 1 | 1 | 2,02 | 1` under `Kode`).  Nothing is dropped: every
+non-empty cell ends in some column, and the caller records that the row was moved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lumbung.extract.headers import Column
+
+MISMATCH = 12.0
+CODE_JOINER = " | "  # code fragments sharing one code column stay separate fragments
+MERGE_COST = 0.25
+NUMBER_RE = re.compile(r"^\(?[-+]?\s*(?:rp\.?\s*)?\d[\d.,\s]*\)?\s*(?:%|[a-z][a-z.]{0,14}(?:\s[a-z.]{1,10})?|\([a-z+\-]{1,3}\))?$", re.I)
+MONEY_RE = re.compile(r"^(?:rp\.?\s*)?\d{1,3}(?:[.,]\s?\d{3}\s?){2,}(?:[.,]\d{2})?(?:,-)?$|^(?:rp\.?\s*)?\d{7,}(?:[.,]\d{2})?$", re.I)
+MARKERS = {"-", "–", "—", "n/a", "n/ a", "na", "nihil", "tidak ada"}
+CODE_RE = re.compile(r"^\d[\d.,\s]{0,18}$")
+ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4}|[a-z])\.?$", re.I)
+
+
+def cell_kind(cell: str) -> str:
+    """`empty`, `marker` (-, N/A, #####), `money`, `code`, `number` (with unit/%), `label`
+    (a row label such as `2.1.1.a` or `IV`) or `text`."""
+    c = cell.strip()
+    if not c:
+        return "empty"
+    low = c.lower()
+    if low in MARKERS or re.fullmatch(r"#{2,}", c):
+        return "marker"
+    squashed = re.sub(r"(?<=[\d.,])\s+(?=[\d.,])", "", c)
+    if MONEY_RE.match(squashed):
+        return "money"
+    if CODE_RE.match(c) and (re.search(r"[.,]\s*\d", c) or re.search(r"\d\s+\d", c)) and not re.fullmatch(r"\d{1,3}[.,]\d{1,2}", c):
+        return "code"
+    if NUMBER_RE.match(c):
+        return "number"
+    if ROW_NUMBER_RE.match(c):
+        return "label"
+    return "text"
+
+
+def fit_cost(kind: str, column: Column) -> float:
+    """How badly a cell of `kind` fits `column` (0 = a natural fit)."""
+    role = column.role
+    if kind == "empty":
+        return 0.0
+    if role == "code":
+        return {"code": 0.0, "number": 0.0, "label": 1.0}.get(kind, MISMATCH)
+    if role == "row_number":
+        return {"number": 0.0, "code": 0.0, "label": 0.0, "text": 3.0}.get(kind, MISMATCH)
+    if role == "measure" and column.metric == "budget":
+        return {"money": 0.0, "marker": 0.0, "number": 1.0, "code": 1.0}.get(kind, MISMATCH)
+    if role == "measure":
+        return {"number": 0.0, "marker": 0.0, "code": 0.5, "money": 6.0}.get(kind, MISMATCH)
+    if role == "derived":
+        return {"number": 0.0, "marker": 0.0, "code": 0.5, "money": 4.0}.get(kind, MISMATCH)
+    if role in ("unit",):
+        return {"text": 0.0, "number": 1.0}.get(kind, MISMATCH)
+    if role == "unknown":
+        return 4.5 if kind in ("text", "number", "marker", "label") else 8.0
+    # name, indicator, location, text
+    return {"text": 0.0, "label": 0.5, "number": 2.0, "code": 3.0, "marker": 0.5}.get(kind, MISMATCH)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    cells: list[str]  # one cell per header column
+    moved: bool
+    cost: float
+    offset: int  # how far the last measure cell moved (position - column), for wrapped lines
+
+
+def _positional(cells: list[str], columns: list[Column], offset: int) -> Alignment | None:
+    """The row as written (moved by `offset`), with the cost of the cells that fit badly."""
+    width = len(columns)
+    out = [""] * width
+    cost = 0.0
+    for pos, cell in enumerate(cells):
+        if not cell:
+            continue
+        col = pos - offset
+        if not 0 <= col < width:
+            return None
+        cost += fit_cost(cell_kind(cell), columns[col])
+        out[col] = cell
+    return Alignment(out, offset != 0, cost, offset)
+
+
+def _best_assignment(cells: list[str], columns: list[Column], offset: int) -> Alignment:
+    """Order-preserving assignment of non-empty cells to columns with the least cost (DP)."""
+    items = [(pos, cell, cell_kind(cell)) for pos, cell in enumerate(cells) if cell]
+    width = len(columns)
+    n = len(items)
+    inf = float("inf")
+    # best[i][j]: cost of placing items[:i+1] with item i in column j
+    best = [[inf] * width for _ in range(n)]
+    back: list[list[tuple[int, bool] | None]] = [[None] * width for _ in range(n)]
+    for i, (pos, _cell, kind) in enumerate(items):
+        for j in range(width):
+            here = abs(pos - offset - j) + fit_cost(kind, columns[j])
+            if i == 0:
+                best[i][j] = here
+                continue
+            prev_kind = items[i - 1][2]
+            candidates = [(best[i - 1][k], k, False) for k in range(j)]
+            if kind == "code" or kind == "number":
+                if columns[j].role == "code" and prev_kind in ("code", "number"):
+                    candidates.append((best[i - 1][j] - abs(pos - offset - j) + MERGE_COST, j, True))
+            cost, k, merged = min(candidates, default=(inf, -1, False), key=lambda t: t[0])
+            if cost < inf:
+                best[i][j] = cost + here
+                back[i][j] = (k, merged)
+    j = min(range(width), key=lambda c: best[n - 1][c])
+    total = best[n - 1][j]
+    placement = [0] * n
+    for i in range(n - 1, -1, -1):
+        placement[i] = j
+        if i > 0:
+            j = back[i][j][0]
+    out = [""] * width
+    last_offset = offset
+    for (pos, cell, _kind), col in zip(items, placement):
+        joiner = CODE_JOINER if columns[col].role == "code" else " "
+        out[col] = f"{out[col]}{joiner}{cell}" if out[col] else cell
+        if columns[col].role in ("measure", "derived"):
+            last_offset = pos - col
+    return Alignment(out, True, total, last_offset)
+
+
+def align_row(cells: list[str], columns: list[Column], offset: int = 0) -> Alignment:
+    """Cells of one source line under the header's columns (see the module docstring).
+
+    `offset` is the shift of the line this one continues (numbers wrapped onto their own line
+    sit where the line above put its numbers).
+    """
+    if not any(cells):
+        return Alignment([""] * len(columns), False, 0.0, offset)
+    as_written = [a for a in (_positional(cells, columns, s) for s in dict.fromkeys((offset, 0))) if a is not None]
+    for fitted in as_written:
+        if fitted.cost == 0:
+            return fitted
+    moved = _best_assignment(cells, columns, offset)
+    if as_written and min(a.cost for a in as_written) <= moved.cost:
+        return min(as_written, key=lambda a: a.cost)
+    return moved
