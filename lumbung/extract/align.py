@@ -24,6 +24,8 @@ from lumbung.extract.headers import Column
 MISMATCH = 12.0
 CODE_JOINER = " | "  # code fragments sharing one code column stay separate fragments
 MERGE_COST = 0.25
+SHIFT = 0.3
+SHIFT_CHANGE = 1.0
 NUMBER_RE = re.compile(r"^\(?[-+]?\s*(?:rp\.?\s*)?\d[\d.,\s]*\)?\s*(?:%|[a-z][a-z.]{0,14}(?:\s[a-z.]{1,10})?|\([a-z+\-]{1,3}\))?$", re.I)
 MONEY_RE = re.compile(r"^(?:rp\.?\s*)?\d{1,3}(?:[.,]\s?\d{3}\s?){2,}(?:[.,]\d{2})?(?:,-)?$|^(?:rp\.?\s*)?\d{7,}(?:[.,]\d{2})?$", re.I)
 MARKERS = {"-", "–", "—", "n/a", "n/ a", "na", "nihil", "tidak ada"}
@@ -32,13 +34,15 @@ ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4
 
 
 def cell_kind(cell: str) -> str:
-    """`empty`, `marker` (-, N/A, #####), `money`, `code`, `number` (with unit/%), `label`
+    """`empty`, `marker` (-, N/A), `overflow` (#####), `money`, `code`, `number` (with unit/%), `label`
     (a row label such as `2.1.1.a` or `IV`) or `text`."""
     c = cell.strip()
     if not c:
         return "empty"
     low = c.lower()
-    if low in MARKERS or re.fullmatch(r"#{2,}", c):
+    if re.fullmatch(r"#{2,}", c):
+        return "overflow"  # a number too wide for its spreadsheet cell
+    if low in MARKERS:
         return "marker"
     squashed = re.sub(r"(?<=[\d.,])\s+(?=[\d.,])", "", c)
     if MONEY_RE.match(squashed):
@@ -52,27 +56,30 @@ def cell_kind(cell: str) -> str:
     return "text"
 
 
-def fit_cost(kind: str, column: Column) -> float:
-    """How badly a cell of `kind` fits `column` (0 = a natural fit)."""
+def fit_cost(kind: str, column: Column, neutral: bool = False) -> float:
+    """How badly a cell of `kind` fits `column` (0 = a natural fit).  `neutral` treats money
+    and indicator columns alike (used before the money columns are known)."""
     role = column.role
     if kind == "empty":
         return 0.0
+    if neutral and role == "measure":
+        return {"money": 0.0, "number": 0.0, "marker": 0.0, "overflow": 0.0, "code": 0.5}.get(kind, MISMATCH)
     if role == "code":
         return {"code": 0.0, "number": 0.0, "label": 1.0}.get(kind, MISMATCH)
     if role == "row_number":
         return {"number": 0.0, "code": 0.0, "label": 0.0, "text": 3.0}.get(kind, MISMATCH)
     if role == "measure" and column.metric == "budget":
-        return {"money": 0.0, "marker": 0.0, "number": 1.0, "code": 1.0}.get(kind, MISMATCH)
+        return {"money": 0.0, "marker": 0.0, "overflow": 0.0, "number": 1.0, "code": 1.0}.get(kind, MISMATCH)
     if role == "measure":
-        return {"number": 0.0, "marker": 0.0, "code": 0.5, "money": 6.0}.get(kind, MISMATCH)
+        return {"number": 0.0, "marker": 0.0, "overflow": 0.0, "code": 0.5, "money": 6.0}.get(kind, MISMATCH)
     if role == "derived":
-        return {"number": 0.0, "marker": 0.0, "code": 0.5, "money": 4.0}.get(kind, MISMATCH)
+        return {"number": 0.0, "marker": 0.0, "overflow": 0.0, "code": 0.5, "money": 4.0}.get(kind, MISMATCH)
     if role in ("unit",):
         return {"text": 0.0, "number": 1.0}.get(kind, MISMATCH)
     if role == "unknown":
-        return 4.5 if kind in ("text", "number", "marker", "label") else 8.0
+        return 4.5 if kind in ("text", "number", "marker", "label", "overflow") else 8.0
     # name, indicator, location, text
-    return {"text": 0.0, "label": 0.5, "number": 2.0, "code": 3.0, "marker": 0.5}.get(kind, MISMATCH)
+    return {"text": 0.0, "label": 0.5, "number": 2.0, "code": 3.0, "marker": 0.5, "overflow": 4.0}.get(kind, MISMATCH)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ class Alignment:
     offset: int  # how far the last measure cell moved (position - column), for wrapped lines
 
 
-def _positional(cells: list[str], columns: list[Column], offset: int) -> Alignment | None:
+def _positional(cells: list[str], columns: list[Column], offset: int, neutral: bool) -> Alignment | None:
     """The row as written (moved by `offset`), with the cost of the cells that fit badly."""
     width = len(columns)
     out = [""] * width
@@ -94,42 +101,53 @@ def _positional(cells: list[str], columns: list[Column], offset: int) -> Alignme
         col = pos - offset
         if not 0 <= col < width:
             return None
-        cost += fit_cost(cell_kind(cell), columns[col])
+        cost += fit_cost(cell_kind(cell), columns[col], neutral)
         out[col] = cell
     return Alignment(out, offset != 0, cost, offset)
 
 
-def _best_assignment(cells: list[str], columns: list[Column], offset: int) -> Alignment:
-    """Order-preserving assignment of non-empty cells to columns with the least cost (DP)."""
+def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutral: bool) -> Alignment:
+    """Order-preserving assignment of non-empty cells to columns with the least cost (DP).
+
+    A cell's shift is `position - offset - column`.  Converters shift a run of cells
+    together, so a change of shift between neighbouring cells costs `SHIFT_CHANGE`, and any
+    shift costs a little (`SHIFT`) so that rows stay where they are when nothing tells
+    otherwise.
+    """
     items = [(pos, cell, cell_kind(cell)) for pos, cell in enumerate(cells) if cell]
     width = len(columns)
     n = len(items)
     inf = float("inf")
     # best[i][j]: cost of placing items[:i+1] with item i in column j
     best = [[inf] * width for _ in range(n)]
-    back: list[list[tuple[int, bool] | None]] = [[None] * width for _ in range(n)]
+    back: list[list[int]] = [[-1] * width for _ in range(n)]
     for i, (pos, _cell, kind) in enumerate(items):
         for j in range(width):
-            here = abs(pos - offset - j) + fit_cost(kind, columns[j])
+            shift = pos - offset - j
+            here = SHIFT * abs(shift) + fit_cost(kind, columns[j], neutral)
             if i == 0:
-                best[i][j] = here
+                best[i][j] = here + SHIFT_CHANGE * abs(shift)
                 continue
-            prev_kind = items[i - 1][2]
-            candidates = [(best[i - 1][k], k, False) for k in range(j)]
-            if kind == "code" or kind == "number":
-                if columns[j].role == "code" and prev_kind in ("code", "number"):
-                    candidates.append((best[i - 1][j] - abs(pos - offset - j) + MERGE_COST, j, True))
-            cost, k, merged = min(candidates, default=(inf, -1, False), key=lambda t: t[0])
+            prev_pos, _prev_cell, prev_kind = items[i - 1]
+            cost, k = inf, -1
+            for prev in range(j):
+                if best[i - 1][prev] < inf:
+                    c = best[i - 1][prev] + SHIFT_CHANGE * abs(shift - (prev_pos - offset - prev))
+                    if c < cost:
+                        cost, k = c, prev
+            if columns[j].role == "code" and kind in ("code", "number") and prev_kind in ("code", "number"):
+                c = best[i - 1][j] + MERGE_COST  # another fragment of the same code
+                if c < cost:
+                    cost, k = c, j
             if cost < inf:
                 best[i][j] = cost + here
-                back[i][j] = (k, merged)
+                back[i][j] = k
     j = min(range(width), key=lambda c: best[n - 1][c])
     total = best[n - 1][j]
     placement = [0] * n
     for i in range(n - 1, -1, -1):
         placement[i] = j
-        if i > 0:
-            j = back[i][j][0]
+        j = back[i][j]
     out = [""] * width
     last_offset = offset
     for (pos, cell, _kind), col in zip(items, placement):
@@ -140,7 +158,7 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int) -> Al
     return Alignment(out, True, total, last_offset)
 
 
-def align_row(cells: list[str], columns: list[Column], offset: int = 0) -> Alignment:
+def align_row(cells: list[str], columns: list[Column], offset: int = 0, neutral: bool = False) -> Alignment:
     """Cells of one source line under the header's columns (see the module docstring).
 
     `offset` is the shift of the line this one continues (numbers wrapped onto their own line
@@ -148,11 +166,11 @@ def align_row(cells: list[str], columns: list[Column], offset: int = 0) -> Align
     """
     if not any(cells):
         return Alignment([""] * len(columns), False, 0.0, offset)
-    as_written = [a for a in (_positional(cells, columns, s) for s in dict.fromkeys((offset, 0))) if a is not None]
+    as_written = [a for a in (_positional(cells, columns, s, neutral) for s in dict.fromkeys((offset, 0))) if a is not None]
     for fitted in as_written:
         if fitted.cost == 0:
             return fitted
-    moved = _best_assignment(cells, columns, offset)
+    moved = _best_assignment(cells, columns, offset, neutral)
     if as_written and min(a.cost for a in as_written) <= moved.cost:
         return min(as_written, key=lambda a: a.cost)
     return moved

@@ -59,15 +59,13 @@ def extract_table(table: Table, default_year: int | None, period_end: int | None
     first, last = table.lines[0].number, table.lines[-1].number
     if not header.role_columns("measure"):
         return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
-    rows, row_problems = build_rows(table.lines, header)
+    rows, row_problems = build_rows(table.lines, header, neutral=True)
     values: dict[int, list[str]] = {}
     for row in rows:
         for index, (cell, _line) in row.values.items():
             values.setdefault(index, []).append(cell)
-    refined = refine_metrics(header, values)
-    if refined != header:  # rebuild: alignment depends on which columns hold money
-        header = refined
-        rows, row_problems = build_rows(table.lines, header)
+    header = refine_metrics(header, values)
+    rows, row_problems = build_rows(table.lines, header)  # alignment depends on which columns hold money
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
     problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]
     record = TableRecord(table.label, table.label_line, first, last, table.caption, "extracted", _describe(header), len(facts))

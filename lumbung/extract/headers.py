@@ -113,7 +113,7 @@ def _looks_like_data(cells: list[str]) -> bool:
     """A row with a number that is not a year is data, not header."""
     for cell in cells:
         token = cell.replace(" ", "")
-        if re.fullmatch(r"[\d.,%]+", token) and not YEAR_RE.fullmatch(token):
+        if re.fullmatch(r"[\d.,%]+", token) and re.search(r"\d", token) and not YEAR_RE.fullmatch(token):
             return True
     return False
 

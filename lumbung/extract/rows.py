@@ -118,8 +118,11 @@ def _level_from_name(name: str | None) -> str | None:
     return None
 
 
-def build_rows(lines: list[SourceLine], header: Header) -> tuple[list[LogicalRow], list[RowProblem]]:
-    """Turn a table's data lines into logical rows; lines that cannot be placed become problems."""
+def build_rows(
+    lines: list[SourceLine], header: Header, neutral: bool = False
+) -> tuple[list[LogicalRow], list[RowProblem]]:
+    """Turn a table's data lines into logical rows; lines that cannot be placed become problems.
+    `neutral`: align without preferring money or indicator columns (see `align.fit_cost`)."""
     rows: list[LogicalRow] = []
     problems: list[RowProblem] = []
     context: str | None = None
@@ -130,8 +133,8 @@ def build_rows(lines: list[SourceLine], header: Header) -> tuple[list[LogicalRow
         cells = line.cells
         if not any(cells) or is_repeated_header(cells, header) or is_numbering_row(cells):
             continue
-        numbers_only = all(cell_kind(c) in ("empty", "money", "number", "marker") for c in cells)
-        alignment = align_row(cells, header.columns, offset if numbers_only else 0)
+        numbers_only = all(cell_kind(c) in ("empty", "money", "number", "marker", "overflow") for c in cells)
+        alignment = align_row(cells, header.columns, offset if numbers_only else 0, neutral)
         cells, offset = alignment.cells, alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
         if alignment.moved:
