@@ -57,14 +57,16 @@ def _describe(header: Header) -> str:
 def extract_table(table: Table, default_year: int | None, period_end: int | None) -> tuple[TableRecord, list[Fact], list[Problem]]:
     header = read_header(table.lines, table.caption)
     first, last = table.lines[0].number, table.lines[-1].number
-    if not header.role_columns("measure"):
+    if not header.role_columns("measure") and not header.role_columns("derived"):
         return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
     rows, row_problems = build_rows(table.lines, header, neutral=True)
     values: dict[int, list[str]] = {}
     for row in rows:
-        for index, (cell, _line) in row.values.items():
+        for index, (cell, _line) in [*row.values.items(), *row.derived.items()]:
             values.setdefault(index, []).append(cell)
     header = refine_metrics(header, values)
+    if not header.role_columns("measure"):
+        return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
     rows, row_problems = build_rows(table.lines, header)  # alignment depends on which columns hold money
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
     problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]

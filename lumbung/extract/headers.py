@@ -87,13 +87,28 @@ def refine_metrics(header: Header, cells_by_column: dict[int, list[str]], share:
 
     columns = list(header.columns)
     for col in columns:
-        if col.role != "measure" or col.metric != "indicator":
+        if not (col.role == "measure" and col.metric == "indicator") and col.role != "derived":
             continue
         kinds = [cell_kind(cell) for cell in cells_by_column.get(col.index, [])]
         readable = [k for k in kinds if k in ("money", "number", "code")]
-        if len(readable) >= 2 and kinds.count("money") >= share * len(readable):
+        if len(readable) < 2 or kinds.count("money") < share * len(readable):
+            continue
+        if col.role == "measure":
             columns[col.index] = replace(col, metric="budget")
+        else:  # rupiah under a `%` header: `REALISASI (%) | Input | Output` (efficiency tables)
+            columns[col.index] = replace(col, role="measure", metric="budget", kind=_money_kind(col.header),
+                                         year=_last_year(col.header))
     return replace(header, columns=columns)
+
+
+def _money_kind(header: str) -> str:
+    """Planned or spent money: `Input` is the money put in, `Output` what was realised."""
+    h = header.lower()
+    if re.search(r"\boutput\b", h):
+        return "realisation"
+    if re.search(r"\binput\b", h):
+        return "target"
+    return _kind_from_levels([header]) or "target"
 
 
 def is_repeated_header(cells: list[str], header: Header) -> bool:

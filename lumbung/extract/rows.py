@@ -39,6 +39,7 @@ class LogicalRow:
     code: Code | None
     texts: dict[str, list[str]] = field(default_factory=dict)
     values: dict[int, tuple[str, int]] = field(default_factory=dict)  # column -> (cell, line)
+    derived: dict[int, tuple[str, int]] = field(default_factory=dict)  # computed columns, not facts
     level: str | None = None
     inherited_item: bool = False
     notes: list[str] = field(default_factory=list)
@@ -141,6 +142,7 @@ def build_rows(
             cells = _name_before_indicator(cells, header)
         roles = _cells_by_role(cells, header)
         measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
+        derived = {i: (v, line.number) for i, v in roles.get("derived", [])}
         has_numbers = bool(measures) or any(i in measure_cols for i, _ in roles.get("derived", []))
         code_cells = [frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)]
         row_number = next((v for _, v in roles.get("row_number", [])), None)
@@ -156,6 +158,7 @@ def build_rows(
 
         if not code_cells and not texts.get("name") and has_numbers and pending_name is not None:
             pending_name.values.update(measures)  # numbers on the line after their name
+            pending_name.derived.update(derived)
             pending_name.lines.append(line.number)
             for role, parts in texts.items():
                 pending_name.texts.setdefault(role, []).extend(parts)
@@ -163,7 +166,7 @@ def build_rows(
             continue
 
         code = _choose_code(code_cells, row_number, context) if code_cells else None
-        row = LogicalRow(line.number, [line.number], code, texts, measures)
+        row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived)
         if shift_note:
             row.notes.append(shift_note)
         if code is not None and code.canonical:

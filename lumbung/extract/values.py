@@ -20,7 +20,7 @@ NOT_AVAILABLE = {"n/a", "na", "nihil", "tidak ada", "n.a", "n.a."}
 UNREADABLE_RE = re.compile(r"^#{2,}$")
 CURRENCY_RE = re.compile(r"^rp\.?\s*", re.I)
 TRAILING_DASH_RE = re.compile(r"[.,]?\s*-\s*$")
-BROKEN_SEPARATOR_RE = re.compile(r"(\d)([.,])\s+(\d)")
+BROKEN_SEPARATOR_RE = re.compile(r"(\d)\s*([.,])\s+(\d)|(\d)\s+([.,])(\d)")
 BROKEN_DIGITS_RE = re.compile(r"(\d)\s+(\d)")
 NUMBER_BODY_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
 LEADING_NUMBER_RE = re.compile(r"^(?P<num>\d[\d.,]*(?:\s+\d[\d.,]*)*)\s*(?P<unit>.*)$")
@@ -53,9 +53,15 @@ def _marker(text: str) -> ParsedValue | None:
     return None
 
 
+def _glue(m: re.Match) -> str:
+    """`83, 55` / `650.562 .000` -> the digits and separator without the spaces."""
+    return "".join(g for g in m.groups() if g)
+
+
 def _join_broken(text: str) -> tuple[str, bool]:
-    """`83, 55` -> `83,55`; `650.56 2.000` -> `650.562.000` (PDF line wrap inside a number)."""
-    joined = BROKEN_SEPARATOR_RE.sub(r"\1\2\3", text)
+    """`83, 55` -> `83,55`; `650.56 2.000` and `650.562 .000` -> `650.562.000` (PDF line wrap
+    inside a number)."""
+    joined = BROKEN_SEPARATOR_RE.sub(_glue, text)
     joined = BROKEN_DIGITS_RE.sub(r"\1\2", joined)
     return joined, joined != text
 
@@ -153,7 +159,7 @@ def parse_indicator(text: str, decimal_hint: str | None = None) -> ParsedValue:
 
 def _join_broken_keep_unit(cell: str) -> tuple[str, bool]:
     """Join `83, 55` but keep the space in `1 Thn` and `10 unsur`."""
-    joined = BROKEN_SEPARATOR_RE.sub(r"\1\2\3", cell)
+    joined = BROKEN_SEPARATOR_RE.sub(_glue, cell)
     return joined, joined != cell
 
 
