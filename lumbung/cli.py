@@ -106,6 +106,10 @@ def export(
         con.close()
 
 
+def _variant_label(fact) -> str:
+    return (fact.variant or "-") + (f" month {fact.month}" if fact.month else "")
+
+
 @app.command()
 def inspect(
     report: Path = typer.Argument(..., help="A raw report file."),
@@ -136,7 +140,7 @@ def inspect(
         for f in result.facts:
             if f.source_table != record.source_table or not record.first_line <= f.source_line <= record.last_line:
                 continue
-            typer.echo(f"  {f.source_line:>5} {f.kind[:4]} {f.metric[:3]} {f.year} {f.variant or '-':<14} "
+            typer.echo(f"  {f.source_line:>5} {f.kind[:4]} {f.metric[:3]} {f.year} {_variant_label(f):<14} "
                        f"{str(f.value):>16} {f.value_flag or '':<10} {f.unit or '':<10} "
                        f"{f.code_canonical or f.code_raw or '':<18} {f.item_level or '':<12} "
                        f"{(f.item_name or '')[:40]} | {(f.indicator or '')[:40]}")

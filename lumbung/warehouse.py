@@ -41,7 +41,8 @@ create table if not exists raw.extracted_facts (
     column_index integer, column_header varchar, item_level varchar, item_name varchar,
     indicator varchar, code_raw varchar, code_canonical varchar, code_method varchar,
     code_parent varchar, metric varchar, kind varchar, year integer, variant varchar,
-    value decimal(24, 4), value_raw varchar, value_flag varchar, unit varchar);
+    month integer, value decimal(24, 4), value_raw varchar, value_flag varchar, unit varchar);
+alter table raw.extracted_facts add column if not exists month integer;
 create table if not exists audit.quarantine (
     run_id varchar, source_file varchar, source_sha256 varchar, document_id varchar,
     source_table varchar, source_line integer, raw_text varchar, step varchar, reason varchar,

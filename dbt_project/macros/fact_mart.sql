@@ -18,6 +18,7 @@ select
     -- facts
     metric,
     variant,
+    cast(month as integer) as month,
     cast(value as decimal(24, 4)) as value,
     unit,
     -- lineage

@@ -20,12 +20,14 @@ import re
 from dataclasses import dataclass
 
 from lumbung.extract.headers import Column
+from lumbung.extract.values import parse_month
 
 MISMATCH = 12.0
 CODE_JOINER = " | "  # code fragments sharing one code column stay separate fragments
 MERGE_COST = 0.25
-SHIFT = 0.3
+SHIFT = 0.1
 SHIFT_CHANGE = 1.0
+ROW_SHIFT = 1.0  # moving the whole row (a page that lost its left columns) costs little
 NUMBER_RE = re.compile(r"^\(?[-+]?\s*(?:rp\.?\s*)?\d[\d.,\s]*\)?\s*(?:%|[a-z][a-z.]{0,14}(?:\s[a-z.]{1,10})?|\([a-z+\-]{1,3}\))?$", re.I)
 MONEY_RE = re.compile(r"^(?:rp\.?\s*)?\d{1,3}(?:[.,]\s?\d{3}\s?){2,}(?:[.,]\d{2})?(?:,-)?$|^(?:rp\.?\s*)?\d{7,}(?:[.,]\d{2})?$", re.I)
 MARKERS = {"-", "–", "—", "n/a", "n/ a", "na", "nihil", "tidak ada"}
@@ -34,8 +36,8 @@ ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4
 
 
 def cell_kind(cell: str) -> str:
-    """`empty`, `marker` (-, N/A), `overflow` (#####), `money`, `code`, `number` (with unit/%), `label`
-    (a row label such as `2.1.1.a` or `IV`) or `text`."""
+    """`empty`, `marker` (-, N/A), `overflow` (#####), `money`, `code`, `number` (with unit/%), `month`
+    (`Januari`), `label` (a row label such as `2.1.1.a` or `IV`) or `text`."""
     c = cell.strip()
     if not c:
         return "empty"
@@ -51,6 +53,8 @@ def cell_kind(cell: str) -> str:
         return "code"
     if NUMBER_RE.match(c):
         return "number"
+    if parse_month(c):
+        return "month"
     if ROW_NUMBER_RE.match(c):
         return "label"
     return "text"
@@ -74,12 +78,15 @@ def fit_cost(kind: str, column: Column, neutral: bool = False) -> float:
         return {"number": 0.0, "marker": 0.0, "overflow": 0.0, "code": 0.5, "money": 6.0}.get(kind, MISMATCH)
     if role == "derived":
         return {"number": 0.0, "marker": 0.0, "overflow": 0.0, "code": 0.5, "money": 4.0}.get(kind, MISMATCH)
+    if role == "month":
+        return {"month": 0.0, "text": 2.0}.get(kind, MISMATCH)
     if role in ("unit",):
         return {"text": 0.0, "number": 1.0}.get(kind, MISMATCH)
     if role == "unknown":
-        return 4.5 if kind in ("text", "number", "marker", "label", "overflow") else 8.0
+        return 4.5 if kind in ("text", "number", "marker", "label", "overflow", "month") else 8.0
     # name, indicator, location, text
-    return {"text": 0.0, "label": 0.5, "number": 2.0, "code": 3.0, "marker": 0.5, "overflow": 4.0}.get(kind, MISMATCH)
+    return {"text": 0.0, "month": 1.0, "label": 0.5, "number": 2.0, "code": 3.0, "marker": 0.5, "overflow": 4.0}.get(
+        kind, MISMATCH)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
             shift = pos - offset - j
             here = SHIFT * abs(shift) + fit_cost(kind, columns[j], neutral)
             if i == 0:
-                best[i][j] = here + SHIFT_CHANGE * abs(shift)
+                best[i][j] = here + (ROW_SHIFT if shift else 0.0)
                 continue
             prev_pos, _prev_cell, prev_kind = items[i - 1]
             cost, k = inf, -1

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lumbung.extract.headers import Column, Header
 from lumbung.extract.rows import LogicalRow
-from lumbung.extract.values import ParsedValue, infer_decimal_separator, parse_indicator, parse_money
+from lumbung.extract.values import ParsedValue, infer_decimal_separator, parse_indicator, parse_money, parse_month
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Fact:
     kind: str
     year: int | None
     variant: str | None
+    month: int | None  # monthly figures (CRAAPK); None for yearly ones
     value: Decimal | None
     value_raw: str
     value_flag: str | None
@@ -61,6 +62,11 @@ def _column_hints(rows: list[LogicalRow], header: Header) -> dict[int, str | Non
     return hints
 
 
+def _is_yearly(col: Column) -> bool:
+    """`Target Kinerja Tahunan` beside monthly columns is the yearly figure."""
+    return "tahunan" in col.header.lower()
+
+
 def _year(col: Column, default_year: int | None, period_end: int | None) -> int | None:
     if col.year is not None:
         return col.year
@@ -81,8 +87,10 @@ def emit_facts(
     problems: list[FactProblem] = []
     hints = _column_hints(rows, header)
     columns = {c.index: c for c in header.columns}
+    monthly = bool(header.role_columns("month"))
     for row in rows:
         unit_text = row.text("unit")
+        month = parse_month((row.texts.get("month") or [None])[0]) if monthly else None
         for index, (cell, line) in sorted(row.values.items()):
             col = columns[index]
             parsed: ParsedValue
@@ -117,6 +125,7 @@ def emit_facts(
                     kind=col.kind or "target",
                     year=year,
                     variant=col.variant,
+                    month=None if _is_yearly(col) else month,
                     value=parsed.value,
                     value_raw=cell,
                     value_flag=parsed.flag,

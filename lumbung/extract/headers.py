@@ -4,7 +4,8 @@ A header spans one or more lines (merged cells leave empty cells to the right of
 spanning title), is often followed by a column-number row (`1 2 3 ...`, `8=7/6`) and is
 repeated on every PDF page.  Each column gets a role from its header words:
 
-- `code`, `name`, `indicator`, `unit`, `location`, `text` (sasaran, formula, notes),
+- `code`, `name`, `indicator`, `unit`, `location`, `month` (monthly plans), `text`
+  (sasaran, formula, notes),
   `row_number`, or
 - `measure`: a number column with its `metric` (`budget` for rupiah, `indicator`), `kind`
   (`target` or `realisation`), `year` and plan `variant`, or
@@ -218,6 +219,13 @@ def classify_column(
     squashed = h.replace(" ", "")
     if not h:
         return Column(index, header, "unknown")
+    last = " ".join(clean_cell(levels[-1]).lower().split()) if levels else h
+    if re.fullmatch(r"bulan|periode", last):
+        return Column(index, header, "month")  # monthly action plans (CRAAPK)
+    if re.fullmatch(r"ket\.?|keterangan|catatan", last):
+        return Column(index, header, "text")
+    if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last):
+        return Column(index, header, "name")
     if "=" in numbering or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:
         return Column(index, header, "derived")
     if re.fullmatch(r"no\.?|nomor|no urut", h):

@@ -19,6 +19,8 @@ TABLE_NUMBER_RE = re.compile(r"^(?P<num>\d+(?:\s*\.\s*\d+)*)")
 LAMPIRAN_RE = re.compile(r"^[\s*#_>]*lampiran\s*:?\s*(?P<rest>.+)$", re.I)
 ACRONYM_RE = re.compile(r"\((?P<acr>[A-Z]{2,})\)")
 MAX_CAPTION_LINES = 8
+MAX_HEADING = 80
+DOT_LEADER_RE = re.compile(r"\.{4,}")  # `Tabel 2.1 Pegawai .....<tab>13`: a table of contents
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,50 @@ def table_label(text: str) -> str | None:
     return None
 
 
+def _block(lines: list[str], start: int) -> tuple[list[SourceLine], int]:
+    """The tab-separated lines from `start` on (blank lines between PDF pages allowed)."""
+    rows: list[SourceLine] = []
+    j = start
+    while j < len(lines) and ("\t" in lines[j] or not lines[j].strip()):
+        if "\t" in lines[j]:
+            rows.append(SourceLine(j + 1, lines[j]))
+        j += 1
+    return rows, j
+
+
+def _unlabelled_table(lines: list[str], start: int) -> tuple[Table | None, int]:
+    """A tab block with no `Tabel` label (`**B. REALISASI ANGGARAN**` then the table): its
+    label is the short heading just above it.  Blocks of fewer than three lines, or with no
+    heading (tables of contents, signature blocks), are not tables."""
+    rows, end = _block(lines, start)
+    heading, k = None, start - 1
+    while k >= 0 and k >= start - 4:
+        text = clean_cell(lines[k]).strip("#*_ :")
+        if text:
+            if "\t" not in lines[k] and len(text) <= MAX_HEADING and not text.endswith("."):
+                heading = (text, k + 1)
+            break
+        k -= 1
+    leaders = sum(1 for r in rows if DOT_LEADER_RE.search(r.text))
+    if heading is None or len(rows) < 3 or leaders * 2 >= len(rows):
+        return None, max(end, start + 1)
+    return Table(label=heading[0], label_line=heading[1], caption="", lines=rows), end
+
+
 def find_tables(lines: list[str]) -> list[Table]:
-    """All labelled tables of a document (`lines` without line endings, index 0 = line 1)."""
+    """All tables of a document (`lines` without line endings, index 0 = line 1): labelled
+    ones (`Tabel 2.3`, `TC-27`, `Lampiran ... (IKU)`) and blocks under a short heading."""
     tables: list[Table] = []
     i = 0
     n = len(lines)
     while i < n:
         label = table_label(lines[i]) if "\t" not in lines[i] else None
         if label is None:
+            if "\t" in lines[i]:  # a table without a `Tabel` label: named by its heading
+                table, i = _unlabelled_table(lines, i)
+                if table is not None:
+                    tables.append(table)
+                continue
             i += 1
             continue
         table = Table(label=label, label_line=i + 1, caption="")
@@ -85,10 +123,7 @@ def find_tables(lines: list[str]) -> list[Table]:
                     caption.append(text)
             j += 1
         table.caption = " ".join(caption)
-        while j < n and ("\t" in lines[j] or not lines[j].strip()):
-            if "\t" in lines[j]:
-                table.lines.append(SourceLine(j + 1, lines[j]))
-            j += 1
+        table.lines, j = _block(lines, j)
         if len(table.lines) >= 2:
             tables.append(table)
         i = max(j, i + 1)

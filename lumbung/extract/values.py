@@ -190,3 +190,18 @@ def infer_decimal_separator(cells: list[str]) -> str | None:
     if rest and rest[0][1] == n:
         return None
     return best
+
+
+MONTHS = {
+    "januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6,
+    "juli": 7, "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11,
+    "desember": 12,
+}
+
+
+def parse_month(text: str | None) -> int | None:
+    """`Januari` -> 1, `Pebruari` -> 2, `Nopember` -> 11 (Indonesian month names and their
+    common spellings); None for anything else."""
+    if not text:
+        return None
+    return MONTHS.get(clean_cell(text).lower().rstrip("."))

@@ -37,6 +37,7 @@ conformed as (
         f.kind,
         f.metric,
         f.variant,
+        f.month,
         f.value,
         f.value_raw,
         f.value_flag,

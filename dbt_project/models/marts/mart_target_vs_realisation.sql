@@ -19,6 +19,7 @@ joined as (
         coalesce(t.item_name, r.item_name) as item_name,
         coalesce(t.indicator, r.indicator) as indicator,
         coalesce(t.metric, r.metric) as metric,
+        coalesce(t.month, r.month) as month,
         t.variant as target_variant,
         r.variant as realisation_variant,
         t.value as target_value,
@@ -35,6 +36,7 @@ joined as (
         and t.row_line = r.row_line
         and t.year = r.year
         and t.metric = r.metric
+        and t.month is not distinct from r.month
 )
 
 select

@@ -26,6 +26,7 @@ renamed as (
         kind,
         year,
         variant,
+        month,
         -- numerics
         value,
         value_raw,
