@@ -224,8 +224,8 @@ def classify_column(
         return Column(index, header, "month")  # monthly action plans (CRAAPK)
     if re.fullmatch(r"ket\.?|keterangan|catatan", last):
         return Column(index, header, "text")
-    if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last):
-        return Column(index, header, "name")
+    if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last) and not re.search(r"target|realisasi|capaian", h):
+        return Column(index, header, "name")  # `Anggaran (Rp) | Program`: the programme's name
     if "=" in numbering or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:
         return Column(index, header, "derived")
     if re.fullmatch(r"no\.?|nomor|no urut", h):
