@@ -46,6 +46,8 @@ def cell_kind(cell: str) -> str:
         return "overflow"  # a number too wide for its spreadsheet cell
     if low in MARKERS:
         return "marker"
+    if ROW_NUMBER_RE.match(c) and re.search(r"[a-z]", c, re.I):
+        return "label"
     squashed = re.sub(r"(?<=[\d.,])\s+(?=[\d.,])", "", c)
     if MONEY_RE.match(squashed):
         return "money"

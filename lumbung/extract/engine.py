@@ -54,17 +54,24 @@ def _describe(header: Header) -> str:
     return "; ".join(parts)
 
 
-def extract_table(table: Table, default_year: int | None, period_end: int | None) -> tuple[TableRecord, list[Fact], list[Problem]]:
+def settle_header(table: Table) -> Header:
+    """The table's header with its money columns settled: columns are classified by their
+    words, the rows aligned without preferring money or indicator columns, and a measure
+    column whose aligned cells are mostly rupiah becomes a money column."""
     header = read_header(table.lines, table.caption)
-    first, last = table.lines[0].number, table.lines[-1].number
     if not header.role_columns("measure") and not header.role_columns("derived"):
-        return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
-    rows, row_problems = build_rows(table.lines, header, neutral=True)
+        return header
+    rows, _problems = build_rows(table.lines, header, neutral=True)
     values: dict[int, list[str]] = {}
     for row in rows:
         for index, (cell, _line) in [*row.values.items(), *row.derived.items()]:
             values.setdefault(index, []).append(cell)
-    header = refine_metrics(header, values)
+    return refine_metrics(header, values)
+
+
+def extract_table(table: Table, default_year: int | None, period_end: int | None) -> tuple[TableRecord, list[Fact], list[Problem]]:
+    header = settle_header(table)
+    first, last = table.lines[0].number, table.lines[-1].number
     if not header.role_columns("measure"):
         return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
     rows, row_problems = build_rows(table.lines, header)  # alignment depends on which columns hold money
