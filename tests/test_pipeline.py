@@ -80,7 +80,7 @@ def test_marts_follow_the_contract(first_run):
 
 def test_published_facts_match_the_labelled_figures(first_run):
     warehouse, _ = first_run
-    files = {"petir": REPORTS["petir"].name, "randuagung": REPORTS["randuagung"].name}
+    files = {name: path.name for name, path in REPORTS.items()}
     with open(Path(__file__).parent / "fixtures" / "labelled_facts.csv", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             table = "fct_target" if row["kind"] == "target" else "fct_realisation"
@@ -88,8 +88,10 @@ def test_published_facts_match_the_labelled_figures(first_run):
                 select f.value, f.unit from marts.{table} f join marts.dim_document d using (document_id)
                 where d.source_file = '{files[row['report']]}' and f.source_table = '{row['source_table']}'
                   and f.source_line = {row['source_line']} and f.metric = '{row['metric']}'
-                  and f.year = {row['year']} and coalesce(f.variant, '') = '{row['variant']}'""")
-            assert got == [(Decimal(row["value"]), row["unit"])], row
+                  and f.year = {row['year']} and coalesce(f.variant, '') = '{row['variant']}'
+                  and coalesce(cast(f.month as varchar), '') = '{row['month']}'""")
+            # one line can hold two items' numbers (a program's pagu beside its kegiatan's target)
+            assert (Decimal(row["value"]), row["unit"]) in got, row
 
 
 def test_quality_results_are_queryable_for_three_stages(first_run):
