@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lumbung.extract.headers import Column
 from lumbung.extract.values import parse_month
@@ -35,6 +36,7 @@ CODE_RE = re.compile(r"^\d[\d.,\s]{0,18}$")
 ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4}|[a-z])\.?$", re.I)
 
 
+@lru_cache(maxsize=1 << 16)  # each cell is classified by both alignment passes and the refinement
 def cell_kind(cell: str) -> str:
     """`empty`, `marker` (-, N/A), `overflow` (#####), `money`, `code`, `number` (with unit/%), `month`
     (`Januari`), `label` (a row label such as `2.1.1.a` or `IV`) or `text`."""

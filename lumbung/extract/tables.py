@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lumbung.extract.values import clean_cell
 
@@ -30,7 +31,7 @@ class SourceLine:
     number: int
     text: str
 
-    @property
+    @cached_property
     def cells(self) -> list[str]:
         return [clean_cell(c) for c in self.text.split("\t")]
 
