@@ -54,6 +54,8 @@ def nightly(
     run_id = pipeline.new_run_id()
     with pipeline.warehouse_lock(published):
         ctx = pipeline.prepare_build(published, run_id, full_refresh)
+        if ctx.reread_all:
+            logger.info("extraction code changed since the last build: reading every raw file again")
         summary = None
         try:
             summary = ingest_task(ctx, Path(raw_dir), show_progress)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from lumbung import warehouse
-from lumbung.ingest import IngestSummary, ingest
+from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
 from lumbung.paths import DBT_PROJECT_DIR
 from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
 
@@ -45,6 +45,7 @@ class RunContext:
     published: Path
     build: Path
     started_at: object = field(default_factory=warehouse.now)
+    reread_all: bool = False  # the extraction code changed since the last build: every file is read again
 
 
 def new_run_id() -> str:
@@ -76,8 +77,9 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
         shutil.copy2(published, build)
     with warehouse.connect(build) as con:
         warehouse.ensure_schema(con)
+        reread = warehouse.forget_extractions_unless(con, extractor_fingerprint())
     _carry_failed_runs(published, build)
-    return RunContext(run_id, published, build)
+    return RunContext(run_id, published, build, reread_all=reread)
 
 
 def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None) -> IngestSummary:

@@ -41,8 +41,12 @@ create table if not exists raw.extracted_facts (
     column_index integer, column_header varchar, item_level varchar, item_name varchar,
     indicator varchar, code_raw varchar, code_canonical varchar, code_method varchar,
     code_parent varchar, metric varchar, kind varchar, year integer, variant varchar,
-    month integer, value decimal(24, 4), value_raw varchar, value_flag varchar, unit varchar);
+    month integer, value decimal(24, 4), value_raw varchar, value_flag varchar, unit varchar,
+    row_index integer, cells_moved boolean);
 alter table raw.extracted_facts add column if not exists month integer;
+alter table raw.extracted_facts add column if not exists row_index integer;
+alter table raw.extracted_facts add column if not exists cells_moved boolean;
+create table if not exists raw.extractor (fingerprint varchar);
 create table if not exists audit.quarantine (
     run_id varchar, source_file varchar, source_sha256 varchar, document_id varchar,
     source_table varchar, source_line integer, raw_text varchar, step varchar, reason varchar,
@@ -73,6 +77,23 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+
+
+EXTRACTED_TABLES = ("raw.files", "raw.documents", "raw.tables", "raw.table_rows", "raw.extracted_facts")
+
+
+def forget_extractions_unless(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """Empty the tables filled from raw files when they were filled by other extraction code, so
+    every file is read again; audit history stays.  Returns True when they were emptied."""
+    stored = con.execute("select fingerprint from raw.extractor").fetchone()
+    if stored is not None and stored[0] == fingerprint:
+        return False
+    had_files = con.execute("select count(*) from raw.files").fetchone()[0] > 0
+    for table in EXTRACTED_TABLES:
+        con.execute(f"delete from {table}")
+    con.execute("delete from raw.extractor")
+    con.execute("insert into raw.extractor values (?)", [fingerprint])
+    return had_files
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:

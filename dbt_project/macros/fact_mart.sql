@@ -26,10 +26,12 @@ select
     cast(source_line as integer) as source_line,
     -- metadata
     cast(row_line as integer) as row_line,
+    cast(row_index as integer) as row_index,
     code_raw,
     code_method,
     code_parent,
     value_raw,
-    value_flag
+    value_flag,
+    cells_moved
 from facts
 {% endmacro %}

@@ -83,7 +83,8 @@ def canonical_code(fragments: list[str], context: str | None = None) -> Code | N
     if not tokens:
         return None
     if len(tokens[0]) == 4 or (len(tokens) == 1 and len(tokens[0]) == 3 and tokens[0].startswith("0")):
-        return Code(raw, None, None, "legacy", reason="Permendagri 13/2006 style code")
+        level = {1: "kegiatan" if len(tokens[0]) == 3 else None, 2: "program"}.get(len(tokens))  # `001`, `1101.01`
+        return Code(raw, None, level, "legacy", reason="Permendagri 13/2006 style code")
     if len(tokens[0]) == 1 and (len(tokens) > 1 or context is None or context.count(".") < 4):
         parts, leftover = _assemble(tokens)
         if not leftover and len(parts) in LEVELS:

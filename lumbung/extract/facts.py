@@ -24,6 +24,7 @@ class Fact:
     source_table: str
     source_line: int
     row_line: int
+    row_index: int  # 1-based position of the item in its table (two items can share a line)
     column_index: int
     column_header: str
     item_level: str | None
@@ -42,6 +43,7 @@ class Fact:
     value_raw: str
     value_flag: str | None
     unit: str | None
+    cells_moved: bool  # the aligner put this row's cells back under their columns
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def emit_facts(
     hints = _column_hints(rows, header)
     columns = {c.index: c for c in header.columns}
     monthly = bool(header.role_columns("month"))
-    for row in rows:
+    for row_index, row in enumerate(rows, start=1):
         unit_text = row.text("unit")
         month = parse_month((row.texts.get("month") or [None])[0]) if monthly else None
         for index, (cell, line) in sorted(row.values.items()):
@@ -112,6 +114,7 @@ def emit_facts(
                     source_table=label,
                     source_line=line,
                     row_line=row.first_line,
+                    row_index=row_index,
                     column_index=index,
                     column_header=col.header,
                     item_level=row.level,
@@ -130,6 +133,7 @@ def emit_facts(
                     value_raw=cell,
                     value_flag=parsed.flag,
                     unit=unit,
+                    cells_moved=bool(row.notes),
                 )
             )
     return facts, problems

@@ -33,6 +33,7 @@ VARIANTS = (
     ("perkiraan maju", "prakiraan_maju"),
     ("akhir periode", "akhir_periode"),
     ("kondisi akhir", "akhir_periode"),
+    ("proyeksi", "proyeksi"),
     ("capaian awal", "baseline"),
     ("kondisi awal", "baseline"),
 )
@@ -245,10 +246,10 @@ def classify_column(
         or any(w in squashed for w in ("target", "realisasi", "capaian"))
         or any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS)
     )
-    if "sasaran" in h and not is_measure:
-        return Column(index, header, "text")
     if "indikator" in h or "tolok ukur" in h:
         return Column(index, header, "indicator")
+    if "sasaran" in h and not is_measure:
+        return Column(index, header, "text")
     if not is_measure and any(w in h for w in ("program", "kegiatan", "urusan", "uraian", "nama")):
         return Column(index, header, "name")
     if not is_measure:

@@ -43,6 +43,8 @@ class LogicalRow:
     level: str | None = None
     inherited_item: bool = False
     notes: list[str] = field(default_factory=list)
+    part: str = "item"  # "outer": the program written beside its kegiatan on the same line
+    own_text: bool = True  # False: a line of numbers only, no words of its own
 
     def text(self, role: str) -> str | None:
         parts = self.texts.get(role) or []
@@ -106,17 +108,67 @@ def _level_from_name(name: str | None) -> str | None:
     if not name:
         return None
     low = name.lower().strip()
-    if re.match(r"^(jumlah|total|sub ?total)\b", low):
+    if re.match(r"^(jumlah|total|sub ?total|kecamatan)\b", low):  # `KECAMATAN SERANG`: the whole office
         return "total"
-    if re.match(r"^(urusan|unsur)\b", low):
+    if re.match(r"^(non )?(urusan|unsur)\b", low):
         return "urusan"
-    if re.match(r"^program\b", low):
+    if re.match(r"^program\b", low) or re.match(r"^progra\s?m\b", low):  # `PROGRA M` broken by the PDF
         return "program"
     if re.match(r"^kegiatan\b", low):
         return "kegiatan"
     if re.match(r"^sub\s*kegiatan\b", low):
         return "sub_kegiatan"
     return None
+
+
+def _outer_boundary(header: Header) -> int | None:
+    """Where a line holds two items (`Program | Pagu | Kegiatan | Target | Realisasi`: measure
+    columns between the first two name columns, which name different levels), the index of the second name column: cells
+    left of it belong to the outer item (the program), the rest to the inner one."""
+    names = header.role_columns("name")
+    if len(names) < 2:
+        return None
+    outer_level = _level_from_name(names[0].header)
+    if outer_level is None or outer_level == _level_from_name(names[1].header):
+        return None  # the same item written twice (Rancangan Awal | Hasil Analisis), not two items
+    between = any(c.role == "measure" and names[0].index < c.index < names[1].index for c in header.columns)
+    return names[1].index if between else None
+
+
+def _split_line(cells: list[str], header: Header, boundary: int | None) -> list[tuple[str, list[str]]]:
+    """The parts of a line: ("outer", cells) for the outer item when it has a name or a number,
+    then ("item", cells) for the rest (the whole line where the table has one item per line)."""
+    if boundary is None:
+        return [("item", cells)]
+    outer_cols = [c.index for c in header.columns if c.index < boundary and c.role in ("name", "measure", "derived")]
+    if not any(i < len(cells) and cells[i] for i in outer_cols):
+        return [("item", cells)]
+    outer = [c if i < boundary else "" for i, c in enumerate(cells)]
+    inner = [c if i >= boundary else "" for i, c in enumerate(cells)]
+    return [("outer", outer), ("item", inner)] if any(inner) else [("outer", outer)]
+
+
+def _structural_level(part: str, header: Header, emphasised: bool, above: LogicalRow | None) -> str | None:
+    """Level of an uncoded row whose name says nothing: the outer item takes its column's header
+    word (`Program`); below a program comes a kegiatan; below a kegiatan, a bold row is the next
+    kegiatan and a plain one a sub kegiatan."""
+    if part == "outer":
+        names = header.role_columns("name")
+        return _level_from_name(names[0].header) if names else None
+    if above is None or above.level is None:
+        return None
+    if above.level == "program":
+        return "kegiatan"
+    if above.level in ("kegiatan", "sub_kegiatan"):
+        return "kegiatan" if emphasised else "sub_kegiatan"
+    return None
+
+
+def _close_table(rows: list[LogicalRow]) -> None:
+    """A last row with numbers and no words at all is the table's total (`| | 8.624.579.558 |`)."""
+    if rows and rows[-1].inherited_item and not rows[-1].own_text:
+        last = rows[-1]
+        last.code, last.level, last.inherited_item, last.texts = None, "total", False, {}
 
 
 def build_rows(
@@ -128,67 +180,77 @@ def build_rows(
     problems: list[RowProblem] = []
     context: str | None = None
     pending_name: LogicalRow | None = None  # a named row still waiting for its numbers
+    last_of: dict[str, LogicalRow] = {}  # the last row of each part (outer item, item)
     measure_cols = {c.index for c in header.columns if c.role in ("measure", "derived")}
+    boundary = _outer_boundary(header)
     offset = 0  # how far the last line's numbers sat from their columns
     for line in lines[header.body_start :]:
-        cells = line.cells
-        if not any(cells) or is_repeated_header(cells, header) or is_numbering_row(cells):
+        line_cells = line.cells
+        if not any(line_cells) or is_repeated_header(line_cells, header) or is_numbering_row(line_cells):
             continue
-        numbers_only = all(cell_kind(c) in ("empty", "money", "number", "marker", "overflow") for c in cells)
-        alignment = align_row(cells, header.columns, offset if numbers_only else 0, neutral)
-        cells, offset = alignment.cells, alignment.offset
+        numbers_only = all(cell_kind(c) in ("empty", "money", "number", "marker", "overflow") for c in line_cells)
+        alignment = align_row(line_cells, header.columns, offset if numbers_only else 0, neutral)
+        offset = alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
-        if alignment.moved:
-            cells = _name_before_indicator(cells, header)
-        roles = _cells_by_role(cells, header)
-        measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
-        derived = {i: (v, line.number) for i, v in roles.get("derived", [])}
-        has_numbers = bool(measures) or any(i in measure_cols for i, _ in roles.get("derived", []))
-        code_cells = [frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)]
-        row_number = next((v for _, v in roles.get("row_number", [])), None)
-        texts = {r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)}
-        previous = rows[-1] if rows else None
+        aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
+        for part, cells in _split_line(aligned, header, boundary):
+            roles = _cells_by_role(cells, header)
+            measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
+            derived = {i: (v, line.number) for i, v in roles.get("derived", [])}
+            has_numbers = bool(measures) or any(i in measure_cols for i, _ in roles.get("derived", []))
+            code_cells = [frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)]
+            row_number = next((v for _, v in roles.get("row_number", [])), None)
+            texts = {r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)}
+            previous = last_of.get(part)
 
-        if not code_cells and not has_numbers:
-            if previous is not None:  # wrapped text: belongs to the row above
+            if not code_cells and not has_numbers:
+                if previous is not None:  # wrapped text: belongs to the row above
+                    for role, parts in texts.items():
+                        previous.texts.setdefault(role, []).extend(parts)
+                    previous.lines.append(line.number)
+                continue
+
+            if not code_cells and not texts.get("name") and has_numbers and pending_name is not None and pending_name.part == part:
+                pending_name.values.update(measures)  # numbers on the line after their name
+                pending_name.derived.update(derived)
+                pending_name.lines.append(line.number)
+                if shift_note:
+                    pending_name.notes.append(shift_note)
                 for role, parts in texts.items():
-                    previous.texts.setdefault(role, []).extend(parts)
-                previous.lines.append(line.number)
-            continue
+                    pending_name.texts.setdefault(role, []).extend(parts)
+                pending_name = None
+                continue
 
-        if not code_cells and not texts.get("name") and has_numbers and pending_name is not None:
-            pending_name.values.update(measures)  # numbers on the line after their name
-            pending_name.derived.update(derived)
-            pending_name.lines.append(line.number)
-            for role, parts in texts.items():
-                pending_name.texts.setdefault(role, []).extend(parts)
-            pending_name = None
-            continue
-
-        code = _choose_code(code_cells, row_number, context) if code_cells else None
-        row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived)
-        if shift_note:
-            row.notes.append(shift_note)
-        if code is not None and code.canonical:
-            context = code.canonical
-            row.level = code.level
-        elif code is not None and code.method == "partial":
-            row.level = code.level
-        elif code is None and not texts.get("name") and previous is not None:
-            row.code, row.level, row.inherited_item = previous.code, previous.level, True
-            row.texts.setdefault("name", list(previous.texts.get("name", [])))
-        else:
-            if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
-                row.texts["name"] = [texts["text"][0]]
-            row.level = _level_from_name(row.text("name"))
-            if row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan":
-                row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
-                if context and context.count(".") >= 4:
-                    parent = ".".join(context.split(".")[:5])
-                    row.code = Code("", None, "sub_kegiatan", "unresolved", parent=parent,
-                                    reason="no code written; sibling of coded sub kegiatan")
-        if code is not None and code.method == "invalid":
-            problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
-        rows.append(row)
-        pending_name = row if not measures and row.text("name") else None
+            code = _choose_code(code_cells, row_number, context) if code_cells else None
+            row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived, part=part)
+            row.own_text = bool(texts)
+            if shift_note:
+                row.notes.append(shift_note)
+            emphasised = any(v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])])
+            if code is not None and code.canonical:
+                context = code.canonical
+                row.level = code.level
+            elif code is not None and code.method in ("partial", "legacy"):
+                row.level = code.level
+            elif code is None and not texts.get("name") and previous is not None and part == "item":
+                row.code, row.level, row.inherited_item = previous.code, previous.level, True
+                row.texts.setdefault("name", list(previous.texts.get("name", [])))
+            else:
+                if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
+                    row.texts["name"] = [texts["text"][0]]
+                row.level = _level_from_name(row.text("name"))
+                if row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan" and context:
+                    row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
+                    if context.count(".") >= 4:
+                        parent = ".".join(context.split(".")[:5])
+                        row.code = Code("", None, "sub_kegiatan", "unresolved", parent=parent,
+                                        reason="no code written; sibling of coded sub kegiatan")
+                elif row.level is None and code is None and context is None:
+                    row.level = _structural_level(part, header, emphasised, rows[-1] if rows else None)
+            if code is not None and code.method == "invalid":
+                problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
+            rows.append(row)
+            last_of[part] = row
+            pending_name = row if not measures and row.text("name") else None
+    _close_table(rows)
     return rows, problems

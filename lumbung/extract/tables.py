@@ -35,6 +35,14 @@ class SourceLine:
     def cells(self) -> list[str]:
         return [clean_cell(c) for c in self.text.split("\t")]
 
+    @cached_property
+    def emphasised(self) -> frozenset[str]:
+        """The cleaned texts of the cells written in bold (`<b>`, `**`): headings of a table."""
+        return frozenset(clean_cell(c) for c in self.text.split("\t") if EMPHASIS_RE.search(c) and clean_cell(c))
+
+
+EMPHASIS_RE = re.compile(r"<b>|\*\*")
+
 
 @dataclass
 class Table:

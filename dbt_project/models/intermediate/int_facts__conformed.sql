@@ -45,7 +45,9 @@ conformed as (
         -- lineage
         f.source_table,
         f.source_line,
-        f.row_line
+        f.row_line,
+        f.row_index,
+        f.cells_moved
     from facts as f
     inner join documents as d on d.document_id = f.document_id
     left join nomenclature as n on n.nomenclature_code = f.code_canonical

@@ -1,4 +1,4 @@
--- Targets next to the realisations reported for the same item (same document and table row),
+-- Targets next to the realisations reported for the same item (same document, table and item),
 -- year and metric, with the achievement percentage; NULL where either side is missing or the
 -- target is zero.
 with targets as (
@@ -28,12 +28,13 @@ joined as (
         t.fact_id as target_fact_id,
         r.fact_id as realisation_fact_id,
         coalesce(t.source_table, r.source_table) as source_table,
-        coalesce(t.row_line, r.row_line) as row_line
+        coalesce(t.row_line, r.row_line) as row_line,
+        coalesce(t.row_index, r.row_index) as row_index
     from targets as t
     full outer join realisations as r
         on t.document_id = r.document_id
         and t.source_table = r.source_table
-        and t.row_line = r.row_line
+        and t.row_index = r.row_index
         and t.year = r.year
         and t.metric = r.metric
         and t.month is not distinct from r.month

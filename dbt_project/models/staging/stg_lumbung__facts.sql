@@ -11,6 +11,7 @@ renamed as (
         source_table,
         source_line,
         row_line,
+        row_index,
         column_index,
         column_header,
         -- item
@@ -31,7 +32,8 @@ renamed as (
         value,
         value_raw,
         value_flag,
-        unit
+        unit,
+        coalesce(cells_moved, false) as cells_moved
     from source
 )
 
