@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lumbung.extract.facts import Fact, emit_facts
 from lumbung.extract.headers import Header, read_header, refine_metrics
+from lumbung.extract.items import Item, table_items
 from lumbung.extract.rows import build_rows
 from lumbung.extract.tables import Table, find_tables
 
@@ -41,6 +42,7 @@ class Extraction:
     tables: list[TableRecord] = field(default_factory=list)
     found: list[Table] = field(default_factory=list)  # the tables as found, for raw.table_rows
     facts: list[Fact] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -69,28 +71,38 @@ def settle_header(table: Table) -> Header:
     return refine_metrics(header, values)
 
 
-def extract_table(table: Table, default_year: int | None, period_end: int | None) -> tuple[TableRecord, list[Fact], list[Problem]]:
+@dataclass
+class TableExtraction:
+    record: TableRecord
+    facts: list[Fact] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def extract_table(table: Table, default_year: int | None, period_end: int | None) -> TableExtraction:
     header = settle_header(table)
     first, last = table.lines[0].number, table.lines[-1].number
     if not header.role_columns("measure"):
-        return TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0), [], []
+        return TableExtraction(TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0))
     rows, row_problems = build_rows(table.lines, header)  # alignment depends on which columns hold money
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
     problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]
     record = TableRecord(table.label, table.label_line, first, last, table.caption, "extracted", _describe(header), len(facts))
-    return record, facts, problems
+    return TableExtraction(record, facts, table_items(table.label, rows), problems)
 
 
 def extract_document(lines: list[str], default_year: int | None, period_end: int | None) -> Extraction:
     result = Extraction(found=find_tables(lines))
     for table in result.found:
         try:
-            record, facts, problems = extract_table(table, default_year, period_end)
+            done = extract_table(table, default_year, period_end)
         except Exception as exc:  # a table the engine cannot read must not stop the document
-            record = TableRecord(table.label, table.label_line, table.lines[0].number, table.lines[-1].number,
-                                 table.caption, "failed", "", 0)
-            facts, problems = [], [Problem(table.label, table.label_line, table.lines[0].text, "table", f"{type(exc).__name__}: {exc}")]
-        result.tables.append(record)
-        result.facts.extend(facts)
-        result.problems.extend(problems)
+            done = TableExtraction(
+                TableRecord(table.label, table.label_line, table.lines[0].number, table.lines[-1].number, table.caption, "failed", "", 0),
+                problems=[Problem(table.label, table.label_line, table.lines[0].text, "table", f"{type(exc).__name__}: {exc}")],
+            )
+        result.tables.append(done.record)
+        result.facts.extend(done.facts)
+        result.items.extend(done.items)
+        result.problems.extend(done.problems)
     return result

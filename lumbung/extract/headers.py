@@ -22,7 +22,7 @@ from lumbung.extract.tables import SourceLine
 from lumbung.extract.values import clean_cell
 
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-NUMBERING_CELL_RE = re.compile(r"^\d{1,2}(?:\s*=\s*[\d\s+\-/x*().]+)?$")
+NUMBERING_CELL_RE = re.compile(r"^\(?\d{1,2}\)?(?:\s*=\s*[\d\s+\-/x*().]+)?$")
 MAX_HEADER_ROWS = 6
 
 VARIANTS = (
@@ -118,11 +118,11 @@ def is_repeated_header(cells: list[str], header: Header) -> bool:
 
 
 def is_numbering_row(cells: list[str]) -> bool:
-    """`1 | 2 | 3 ...` or `11 | 12 | ... | 26` or `8=7/6`: increasing small column numbers."""
+    """`1 | 2 | 3 ...`, `(1) | (2) | ...`, `11 | 12 | ... | 26` or `8=7/6`: increasing small column numbers."""
     filled = [c for c in cells if c]
     if len(filled) < 2 or not all(NUMBERING_CELL_RE.match(c) for c in filled):
         return False
-    numbers = [int(re.match(r"\d+", c).group()) for c in filled]
+    numbers = [int(re.search(r"\d+", c).group()) for c in filled]
     return all(b > a for a, b in zip(numbers, numbers[1:]))
 
 

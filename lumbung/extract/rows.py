@@ -45,6 +45,9 @@ class LogicalRow:
     notes: list[str] = field(default_factory=list)
     part: str = "item"  # "outer": the program written beside its kegiatan on the same line
     own_text: bool = True  # False: a line of numbers only, no words of its own
+    emphasised: bool = False  # its name or amounts are bold: a heading (kegiatan) among plain rows
+    outline: int | None = None  # depth of an outline number in the NO column (`6.1.1` -> 3)
+    structural: bool = False  # no code and no level word: the level comes from the rows around it
 
     def text(self, role: str) -> str | None:
         parts = self.texts.get(role) or []
@@ -112,7 +115,7 @@ def _level_from_name(name: str | None) -> str | None:
         return "total"
     if re.match(r"^(non )?(urusan|unsur)\b", low):
         return "urusan"
-    if re.match(r"^program\b", low) or re.match(r"^progra\s?m\b", low):  # `PROGRA M` broken by the PDF
+    if re.match(r"^pr?ogra\s?m\b", low):  # `PROGRA M` broken by the PDF, `POGRAM` typed
         return "program"
     if re.match(r"^kegiatan\b", low):
         return "kegiatan"
@@ -148,20 +151,43 @@ def _split_line(cells: list[str], header: Header, boundary: int | None) -> list[
     return [("outer", outer), ("item", inner)] if any(inner) else [("outer", outer)]
 
 
-def _structural_level(part: str, header: Header, emphasised: bool, above: LogicalRow | None) -> str | None:
-    """Level of an uncoded row whose name says nothing: the outer item takes its column's header
-    word (`Program`); below a program comes a kegiatan; below a kegiatan, a bold row is the next
-    kegiatan and a plain one a sub kegiatan."""
-    if part == "outer":
-        names = header.role_columns("name")
-        return _level_from_name(names[0].header) if names else None
-    if above is None or above.level is None:
-        return None
-    if above.level == "program":
-        return "kegiatan"
-    if above.level in ("kegiatan", "sub_kegiatan"):
-        return "kegiatan" if emphasised else "sub_kegiatan"
-    return None
+OUTLINE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?$")
+OUTLINE_LEVELS = {1: "program", 2: "kegiatan", 3: "sub_kegiatan"}
+
+
+def _settle_structural_levels(rows: list[LogicalRow], header: Header) -> None:
+    """Levels of the rows whose code and words say nothing, from the rows around them:
+
+    - the outer item of a two-item line takes its column's header word (`Program`);
+    - in a budget table numbered as an outline (`5`, `6.1`, `6.1.1`), the number's depth;
+    - below a program: where the program's rows mark their kegiatan (bold, or `Kegiatan :`),
+      the row right under the program and every bold row is a kegiatan, the plain ones sub
+      kegiatan; where nothing is marked, every row is a kegiatan (the pre-2021 layout).
+    Rows above the first program keep no level."""
+    names = header.role_columns("name")
+    outer_level = _level_from_name(names[0].header) if names else None
+    outline = any(c.metric == "budget" for c in header.columns) and any(
+        r.outline is not None and r.outline > 1 for r in rows)
+    sections: list[list[LogicalRow]] = []
+    for row in rows:
+        if row.structural and row.part == "outer":
+            row.level = outer_level
+        elif row.structural and outline and row.outline in OUTLINE_LEVELS:
+            row.level = OUTLINE_LEVELS[row.outline]
+        if row.level == "program":
+            sections.append([row])
+        elif sections and not row.inherited_item:
+            sections[-1].append(row)
+    for program, *members in sections:
+        marked = any(r.structural and r.emphasised for r in members) or any(
+            r.level == "kegiatan" and not r.structural for r in members)
+        for position, row in enumerate(members):
+            if not row.structural or row.level is not None:
+                continue
+            if not marked or position == 0 or row.emphasised:
+                row.level = "kegiatan"
+            else:
+                row.level = "sub_kegiatan"
 
 
 def _close_table(rows: list[LogicalRow]) -> None:
@@ -188,8 +214,11 @@ def build_rows(
         line_cells = line.cells
         if not any(line_cells) or is_repeated_header(line_cells, header) or is_numbering_row(line_cells):
             continue
-        numbers_only = all(cell_kind(c) in ("empty", "money", "number", "marker", "overflow") for c in line_cells)
-        alignment = align_row(line_cells, header.columns, offset if numbers_only else 0, neutral)
+        kinds = {cell_kind(c) for c in line_cells}
+        numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
+        words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
+        # wrapped numbers, and a heading with no numbers, sit where the line above put its cells
+        alignment = align_row(line_cells, header.columns, offset if numbers_only or words_only else 0, neutral)
         offset = alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
         aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
@@ -202,8 +231,10 @@ def build_rows(
             row_number = next((v for _, v in roles.get("row_number", [])), None)
             texts = {r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)}
             previous = last_of.get(part)
+            emphasised = any(v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])])
+            heading = bool(texts.get("name")) and emphasised and previous is not None and not previous.emphasised
 
-            if not code_cells and not has_numbers:
+            if not code_cells and not has_numbers and not heading:
                 if previous is not None:  # wrapped text: belongs to the row above
                     for role, parts in texts.items():
                         previous.texts.setdefault(role, []).extend(parts)
@@ -224,9 +255,11 @@ def build_rows(
             code = _choose_code(code_cells, row_number, context) if code_cells else None
             row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived, part=part)
             row.own_text = bool(texts)
+            row.emphasised = emphasised
+            if row_number and OUTLINE_RE.match(row_number):
+                row.outline = row_number.rstrip(".").count(".") + 1
             if shift_note:
                 row.notes.append(shift_note)
-            emphasised = any(v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])])
             if code is not None and code.canonical:
                 context = code.canonical
                 row.level = code.level
@@ -246,11 +279,12 @@ def build_rows(
                         row.code = Code("", None, "sub_kegiatan", "unresolved", parent=parent,
                                         reason="no code written; sibling of coded sub kegiatan")
                 elif row.level is None and code is None and context is None:
-                    row.level = _structural_level(part, header, emphasised, rows[-1] if rows else None)
+                    row.structural = True
             if code is not None and code.method == "invalid":
                 problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
             rows.append(row)
             last_of[part] = row
             pending_name = row if not measures and row.text("name") else None
     _close_table(rows)
+    _settle_structural_levels(rows, header)
     return rows, problems

@@ -103,6 +103,32 @@ def _unlabelled_table(lines: list[str], start: int) -> tuple[Table | None, int]:
     return Table(label=heading[0], label_line=heading[1], caption="", lines=rows), end
 
 
+HEADER_START_RE = re.compile(r"^(no\.?|nomor)$", re.IGNORECASE)
+
+
+def _header_signature(line: SourceLine) -> tuple[str, ...]:
+    """A header line without case and spaces: `Targ et NSP K` on one page is `Target NSPK` on the next."""
+    return tuple("".join(c.lower().split()) for c in line.cells if c)
+
+
+def split_parts(table: Table) -> list[Table]:
+    """One tab block can hold two tables one after the other (Seririt `Tabel 3.2`: 2020-2022,
+    then 2023 with other columns).  A line starting with `NO` that is not the table's own
+    header again (headers repeat on every page) starts a new part, labelled `<label> (2)`."""
+    first = _header_signature(table.lines[0])
+    starts = [0] + [
+        k for k, line in enumerate(table.lines)
+        if k > 0 and line.cells and HEADER_START_RE.match(line.cells[0]) and _header_signature(line) != first
+    ]
+    if len(starts) == 1:
+        return [table]
+    parts = []
+    for n, (a, b) in enumerate(zip(starts, [*starts[1:], len(table.lines)]), start=1):
+        label = table.label if n == 1 else f"{table.label} ({n})"
+        parts.append(Table(label, table.label_line, table.caption, table.lines[a:b]))
+    return parts
+
+
 def find_tables(lines: list[str]) -> list[Table]:
     """All tables of a document (`lines` without line endings, index 0 = line 1): labelled
     ones (`Tabel 2.3`, `TC-27`, `Lampiran ... (IKU)`) and blocks under a short heading."""
@@ -115,7 +141,7 @@ def find_tables(lines: list[str]) -> list[Table]:
             if "\t" in lines[i]:  # a table without a `Tabel` label: named by its heading
                 table, i = _unlabelled_table(lines, i)
                 if table is not None:
-                    tables.append(table)
+                    tables.extend(split_parts(table))
                 continue
             i += 1
             continue
@@ -134,6 +160,6 @@ def find_tables(lines: list[str]) -> list[Table]:
         table.caption = " ".join(caption)
         table.lines, j = _block(lines, j)
         if len(table.lines) >= 2:
-            tables.append(table)
+            tables.extend(split_parts(table))
         i = max(j, i + 1)
     return tables

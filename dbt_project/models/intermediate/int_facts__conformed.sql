@@ -47,6 +47,7 @@ conformed as (
         f.source_line,
         f.row_line,
         f.row_index,
+        f.column_index,
         f.cells_moved
     from facts as f
     inner join documents as d on d.document_id = f.document_id

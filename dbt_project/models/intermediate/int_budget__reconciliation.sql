@@ -1,0 +1,252 @@
+-- Every amount a table states about other rows, checked against those rows:
+--   parent_vs_children: a program's (kegiatan's) pagu against the sum of its kegiatan (sub kegiatan);
+--   total_vs_items:     a Jumlah / total row against the sum of the top-level items it closes;
+--   irregular_number:   a money cell whose digit grouping is broken (`6.5025.000`): its value is
+--                       kept as the document states it, and listed here for a person to look at.
+-- One row per check and measure (kind, year, variant, month). Amounts are never corrected.
+{% set tolerance = 1 %}  {#- rupiah: sums of amounts written with cents may differ by rounding -#}
+
+with documents as (
+    select document_id, kecamatan_id from {{ ref('int_documents__versioned') }} where is_current
+),
+
+items as (
+    select i.*, d.kecamatan_id
+    from {{ ref('stg_lumbung__table_items') }} as i
+    inner join documents as d on d.document_id = i.document_id
+),
+
+budget_facts as (
+    select * from {{ ref('int_facts__conformed') }} where metric = 'budget'
+),
+
+-- one stated amount per item and measure: the leftmost column when a row states two
+amounts as (
+    select *
+    from budget_facts
+    qualify row_number() over (
+        partition by document_id, source_table, row_index, kind, year, variant, month
+        order by column_index
+    ) = 1
+),
+
+children as (
+    select document_id, source_table, parent_index, row_index, row_line, item_level
+    from items
+    where parent_index is not null
+),
+
+child_counts as (
+    select
+        document_id,
+        source_table,
+        parent_index,
+        count(*) as parts,
+        string_agg(distinct item_level, ', ') as part_level,
+        string_agg(cast(row_line as varchar), ', ' order by row_index) as part_lines
+    from children
+    group by all
+),
+
+child_sums as (
+    select
+        c.document_id,
+        c.source_table,
+        c.parent_index,
+        a.kind,
+        a.year,
+        a.variant,
+        a.month,
+        sum(a.value) as computed_value,
+        count(a.value) as parts_with_value,
+        string_agg(case when a.value_flag is not null then a.value_raw || ' (line ' || a.source_line || ')' end, '; ')
+            as flagged_parts
+    from children as c
+    inner join amounts as a
+        on a.document_id = c.document_id and a.source_table = c.source_table and a.row_index = c.row_index
+    group by all
+),
+
+parent_checks as (
+    select
+        'parent_vs_children' as check_type,
+        p.*,
+        cc.parts,
+        cc.part_level,
+        cc.part_lines,
+        cs.computed_value,
+        coalesce(cs.parts_with_value, 0) as parts_with_value,
+        cs.flagged_parts
+    from amounts as p
+    inner join child_counts as cc
+        on cc.document_id = p.document_id and cc.source_table = p.source_table and cc.parent_index = p.row_index
+    left join child_sums as cs
+        on cs.document_id = p.document_id and cs.source_table = p.source_table and cs.parent_index = p.row_index
+        and cs.kind = p.kind and cs.year = p.year
+        and cs.variant is not distinct from p.variant and cs.month is not distinct from p.month
+),
+
+-- a total closes the items since the previous total; a total at the top of a table
+-- (`KECAMATAN SERANG` above everything) covers the items below it instead
+totals as (
+    select
+        document_id,
+        source_table,
+        row_index,
+        coalesce(lag(row_index) over (partition by document_id, source_table order by row_index), 0) as previous_total,
+        coalesce(lead(row_index) over (partition by document_id, source_table order by row_index), 2147483647) as next_total
+    from items
+    where item_level = 'total'
+),
+
+top_items as (
+    select i.*
+    from items as i
+    where i.parent_index is null and not i.is_extra_indicator
+        and i.item_level in ('urusan', 'program', 'kegiatan', 'sub_kegiatan')
+),
+
+total_sections as (
+    select
+        t.document_id,
+        t.source_table,
+        t.row_index as total_index,
+        case
+            when exists (
+                select 1 from top_items as i
+                where i.document_id = t.document_id and i.source_table = t.source_table
+                    and i.row_index > t.previous_total and i.row_index < t.row_index
+            ) then 'above'
+            else 'below'
+        end as covers,
+        t.previous_total,
+        t.next_total
+    from totals as t
+),
+
+total_parts as (
+    select s.document_id, s.source_table, s.total_index, i.row_index, i.row_line, i.item_level
+    from total_sections as s
+    inner join top_items as i
+        on i.document_id = s.document_id and i.source_table = s.source_table
+        and (
+            (s.covers = 'above' and i.row_index > s.previous_total and i.row_index < s.total_index)
+            or (s.covers = 'below' and i.row_index > s.total_index and i.row_index < s.next_total)
+        )
+    -- only the highest level present: a section's programs, not their kegiatan
+    qualify min(case i.item_level when 'urusan' then 1 when 'program' then 2 when 'kegiatan' then 3 else 4 end)
+        over (partition by s.document_id, s.source_table, s.total_index)
+        = case i.item_level when 'urusan' then 1 when 'program' then 2 when 'kegiatan' then 3 else 4 end
+),
+
+total_counts as (
+    select
+        document_id,
+        source_table,
+        total_index,
+        count(*) as parts,
+        string_agg(distinct item_level, ', ') as part_level,
+        string_agg(cast(row_line as varchar), ', ' order by row_index) as part_lines
+    from total_parts
+    group by all
+),
+
+total_sums as (
+    select
+        tp.document_id,
+        tp.source_table,
+        tp.total_index,
+        a.kind,
+        a.year,
+        a.variant,
+        a.month,
+        sum(a.value) as computed_value,
+        count(a.value) as parts_with_value,
+        string_agg(case when a.value_flag is not null then a.value_raw || ' (line ' || a.source_line || ')' end, '; ')
+            as flagged_parts
+    from total_parts as tp
+    inner join amounts as a
+        on a.document_id = tp.document_id and a.source_table = tp.source_table and a.row_index = tp.row_index
+    group by all
+),
+
+total_checks as (
+    select
+        'total_vs_items' as check_type,
+        t.*,
+        tc.parts,
+        tc.part_level,
+        tc.part_lines,
+        ts.computed_value,
+        coalesce(ts.parts_with_value, 0) as parts_with_value,
+        ts.flagged_parts
+    from amounts as t
+    inner join total_counts as tc
+        on tc.document_id = t.document_id and tc.source_table = t.source_table and tc.total_index = t.row_index
+    left join total_sums as ts
+        on ts.document_id = t.document_id and ts.source_table = t.source_table and ts.total_index = t.row_index
+        and ts.kind = t.kind and ts.year = t.year
+        and ts.variant is not distinct from t.variant and ts.month is not distinct from t.month
+),
+
+sum_checks as (
+    select * from parent_checks
+    union all by name
+    select * from total_checks
+),
+
+irregular as (
+    select
+        'irregular_number' as check_type,
+        f.*,
+        null::bigint as parts,
+        null::varchar as part_level,
+        null::varchar as part_lines,
+        null::decimal(24, 4) as computed_value,
+        null::bigint as parts_with_value,
+        null::varchar as flagged_parts
+    from budget_facts as f
+    where f.value_flag = 'irregular_grouping'
+),
+
+checks as (
+    select * from sum_checks
+    union all by name
+    select * from irregular
+)
+
+select
+    md5(check_type || ':' || fact_id) as check_id,
+    check_type,
+    case
+        when check_type = 'irregular_number' then 'suspect'
+        when value is null then 'unreadable'
+        when parts_with_value = 0 then 'parts_without_amounts'
+        when abs(value - computed_value) <= {{ tolerance }} then 'match'
+        when parts_with_value < parts then 'incomplete'
+        else 'mismatch'
+    end as status,
+    -- where
+    c.document_id,
+    d.kecamatan_id,
+    c.source_table,
+    c.source_line,
+    c.row_index,
+    c.item_level,
+    c.item_name,
+    -- what is compared
+    c.kind,
+    c.year,
+    c.variant,
+    c.month,
+    c.value as stated_value,
+    c.value_raw as stated_value_raw,
+    c.computed_value,
+    c.value - c.computed_value as difference,
+    c.parts,
+    c.parts_with_value,
+    c.part_level,
+    c.part_lines,
+    c.flagged_parts
+from checks as c
+inner join documents as d on d.document_id = c.document_id
