@@ -93,3 +93,70 @@ def test_every_money_cell_of_petir_2_3_is_a_fact(report_lines, extractions):
     expected = {(line.number, i) for line in table.lines[3:] for i in (10, 12) if line.cells[i:i + 1] and line.cells[i]}
     got = {(f.source_line, f.column_index) for f in extractions["petir"].facts if f.source_table == "Tabel 2.3" and f.metric == "budget"}
     assert got == expected
+
+
+def _items(extraction, table):
+    return {i.row_index: i for i in extraction.items if i.source_table == table}
+
+
+def _item_at(items, line, level):
+    return next(i for i in items.values() if i.row_line == line and i.item_level == level)
+
+
+def test_program_beside_its_kegiatan_is_two_items(extractions):
+    """Seririt Tabel 3.1 line 313: `1 | PROGRAM ... | 6.942.171.920 | Perencanaan ... | 59,011,380.00 | ...`."""
+    on_line = {(f.item_level, f.kind, f.value) for f in extractions["seririt"].facts
+               if f.source_table == "Tabel 3.1" and f.source_line == 313}
+    assert ("program", "target", Decimal("6942171920")) in on_line
+    assert ("kegiatan", "target", Decimal("59011380.00")) in on_line
+    assert ("kegiatan", "realisation", Decimal("57761409.00")) in on_line
+    items = _items(extractions["seririt"], "Tabel 3.1")
+    kegiatan = _item_at(items, 313, "kegiatan")
+    assert items[kegiatan.parent_index].item_level == "program"
+
+
+def test_items_know_their_parent(extractions):
+    """Seririt Tabel 3.1: sub kegiatan `Penyediaan Gaji dan Tunjangan ASN` (line 317) sits under the
+    bold kegiatan `Administrasi Keuangan Perangkat Daerah` (line 316), itself under the program."""
+    items = _items(extractions["seririt"], "Tabel 3.1")
+    gaji = _item_at(items, 317, "sub_kegiatan")
+    keuangan = items[gaji.parent_index]
+    assert (keuangan.row_line, keuangan.item_level) == (316, "kegiatan")
+    assert items[keuangan.parent_index].item_level == "program"
+
+
+def test_bold_heading_without_numbers_is_an_item(extractions):
+    """Seririt Tabel 3.1 line 337: a kegiatan with no amounts, not a wrapped part of line 336."""
+    items = _items(extractions["seririt"], "Tabel 3.1")
+    heading = _item_at(items, 337, "kegiatan")
+    assert heading.item_name.startswith("Pemeliharaan Barang Milik Daerah")
+    child = _item_at(items, 338, "sub_kegiatan")
+    assert child.parent_index == heading.row_index
+
+
+def test_numbers_without_words_at_the_end_are_the_total(extractions):
+    """Seririt Tabel 3.3 line 741: `| | 8,624,579,558 | 8,379,023,881 | | 8,100,000,000`."""
+    totals = {(f.kind, f.value) for f in extractions["seririt"].facts
+              if f.source_table == "Tabel 3.3" and f.source_line == 741 and f.item_level == "total"}
+    assert totals == {("target", Decimal("8624579558")), ("realisation", Decimal("8379023881")),
+                      ("target", Decimal("8100000000"))}
+
+
+def test_a_second_header_in_one_block_starts_a_new_table(extractions):
+    """Seririt Tabel 3.2 holds 2020-2022 figures, then from line 540 a 2023 table with its own
+    header; its rows must be read with that header (year 2023), not the first one."""
+    labels = [t.source_table for t in extractions["seririt"].tables]
+    assert "Tabel 3.2 (2)" in labels
+    facts = [f for f in extractions["seririt"].facts if f.source_line == 543]
+    assert {(f.source_table, f.kind, f.year, f.value) for f in facts} == {
+        ("Tabel 3.2 (2)", "target", 2023, Decimal("83599729")),
+        ("Tabel 3.2 (2)", "realisation", 2023, Decimal("83091628")),
+    }
+
+
+def test_moved_cells_are_flagged_on_the_fact(extractions):
+    """Petir Tabel 4.1 line 662: the code is spread over five cells and the row shifted."""
+    moved = {f.cells_moved for f in extractions["petir"].facts if f.source_table == "Tabel 4.1" and f.source_line == 662}
+    assert moved == {True}
+    kept = {f.cells_moved for f in extractions["petir"].facts if f.source_table == "Tabel 2.3" and f.source_line == 485}
+    assert kept == {False}
