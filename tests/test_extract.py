@@ -45,7 +45,7 @@ def test_labelled_fact_is_extracted(extractions, row):
     # one line can hold two items' numbers (a program's pagu beside its kegiatan's target)
     matching = [f for f in facts if f.value == Decimal(row["value"])]
     assert matching, [(f.column_header, f.value) for f in facts]
-    assert matching[0].unit == row["unit"]
+    assert (matching[0].unit or "") == row["unit"]
 
 
 def test_tables_are_found_with_their_labels(report_lines):
@@ -160,3 +160,11 @@ def test_moved_cells_are_flagged_on_the_fact(extractions):
     assert moved == {True}
     kept = {f.cells_moved for f in extractions["petir"].facts if f.source_table == "Tabel 2.3" and f.source_line == 485}
     assert kept == {False}
+
+
+def test_a_grade_target_stays_as_written(extractions):
+    """Petir Tabel 3.1 line 597: the SAKIP target is a grade (`BB`) for every year 2021-2026:
+    no number is invented, the grade stays in value_raw, the indicator is `Nilai Sakip`."""
+    facts = [f for f in extractions["petir"].facts if f.source_table == "Tabel 3.1" and f.source_line == 597]
+    assert sorted(f.year for f in facts) == [2021, 2022, 2023, 2024, 2025, 2026]
+    assert {(f.value, f.value_raw, f.value_flag, f.indicator) for f in facts} == {(None, "BB", "non_numeric", "Nilai Sakip")}

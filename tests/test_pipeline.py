@@ -85,7 +85,7 @@ def test_published_facts_match_the_labelled_figures(first_run):
         for row in csv.DictReader(fh):
             table = "fct_target" if row["kind"] == "target" else "fct_realisation"
             got = query(warehouse, f"""
-                select f.value, f.unit from marts.{table} f join marts.dim_document d using (document_id)
+                select f.value, coalesce(f.unit, '') from marts.{table} f join marts.dim_document d using (document_id)
                 where d.source_file = '{files[row['report']]}' and f.source_table = '{row['source_table']}'
                   and f.source_line = {row['source_line']} and f.metric = '{row['metric']}'
                   and f.year = {row['year']} and coalesce(f.variant, '') = '{row['variant']}'

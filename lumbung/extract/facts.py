@@ -64,6 +64,12 @@ def _column_hints(rows: list[LogicalRow], header: Header) -> dict[int, str | Non
     return hints
 
 
+def _unit_of_cell(suffix: str | None) -> str | None:
+    """What follows the number in an indicator cell, when it is a unit (`78 %`, `12 bulan`);
+    a bracketed qualifier (`62(B-)`: the grade of an index) is not: it stays in value_raw."""
+    return None if suffix is None or suffix.startswith("(") else suffix
+
+
 def _is_yearly(col: Column) -> bool:
     """`Target Kinerja Tahunan` beside monthly columns is the yearly figure."""
     return "tahunan" in col.header.lower()
@@ -107,7 +113,7 @@ def emit_facts(
             if year is None:
                 problems.append(FactProblem(line, cell, "year", f"no year for column {col.header!r}"))
                 continue
-            unit = parsed.unit if col.metric == "budget" else (parsed.unit or unit_text)
+            unit = parsed.unit if col.metric == "budget" else (_unit_of_cell(parsed.unit) or unit_text)
             code = row.code
             facts.append(
                 Fact(

@@ -36,6 +36,7 @@ VARIANTS = (
     ("proyeksi", "proyeksi"),
     ("capaian awal", "baseline"),
     ("kondisi awal", "baseline"),
+    ("awal periode", "baseline"),  # `Kondisi Kinerja pada awal periode RPD (Tahun 2022)`
 )
 MONEY_WORDS = ("rp", "pagu", "dana", "anggaran", "rupiah", "biaya")
 

@@ -46,7 +46,7 @@ def _marker(text: str) -> ParsedValue | None:
     low = text.lower().strip()
     if low in DASHES:
         return ParsedValue(text, None, flag="dash")
-    if low in NOT_AVAILABLE:
+    if low in NOT_AVAILABLE or low.replace(" ", "") in NOT_AVAILABLE:  # `N/ A` broken by the PDF
         return ParsedValue(text, None, flag="not_available")
     if UNREADABLE_RE.match(low):
         return ParsedValue(text, None, flag="unreadable")
