@@ -197,6 +197,29 @@ def _close_table(rows: list[LogicalRow]) -> None:
         last.code, last.level, last.inherited_item, last.texts = None, "total", False, {}
 
 
+def _identify(row: LogicalRow, previous: LogicalRow | None, context: str | None) -> None:
+    """Settle a new row's level (and code, when it only continues the item above): from its
+    code, as a further indicator line of the item above, from its name, as an uncoded sibling of
+    coded sub kegiatan, or else later from the rows around it (`structural`)."""
+    code, texts = row.code, row.texts
+    if code is not None and (code.canonical or code.method in ("partial", "legacy")):
+        row.level = code.level
+    elif code is None and not texts.get("name") and previous is not None and row.part == "item":
+        row.code, row.level, row.inherited_item = previous.code, previous.level, True
+        texts.setdefault("name", list(previous.texts.get("name", [])))
+    else:
+        if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
+            texts["name"] = [texts["text"][0]]
+        row.level = _level_from_name(row.text("name"))
+        if row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan" and context:
+            row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
+            if context.count(".") >= 4:
+                row.code = Code("", None, "sub_kegiatan", "unresolved", parent=".".join(context.split(".")[:5]),
+                                reason="no code written; sibling of coded sub kegiatan")
+        elif row.level is None and code is None and context is None:
+            row.structural = True
+
+
 def build_rows(
     lines: list[SourceLine], header: Header, neutral: bool = False
 ) -> tuple[list[LogicalRow], list[RowProblem]]:
@@ -260,26 +283,9 @@ def build_rows(
                 row.outline = row_number.rstrip(".").count(".") + 1
             if shift_note:
                 row.notes.append(shift_note)
+            _identify(row, previous, context)
             if code is not None and code.canonical:
                 context = code.canonical
-                row.level = code.level
-            elif code is not None and code.method in ("partial", "legacy"):
-                row.level = code.level
-            elif code is None and not texts.get("name") and previous is not None and part == "item":
-                row.code, row.level, row.inherited_item = previous.code, previous.level, True
-                row.texts.setdefault("name", list(previous.texts.get("name", [])))
-            else:
-                if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
-                    row.texts["name"] = [texts["text"][0]]
-                row.level = _level_from_name(row.text("name"))
-                if row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan" and context:
-                    row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
-                    if context.count(".") >= 4:
-                        parent = ".".join(context.split(".")[:5])
-                        row.code = Code("", None, "sub_kegiatan", "unresolved", parent=parent,
-                                        reason="no code written; sibling of coded sub kegiatan")
-                elif row.level is None and code is None and context is None:
-                    row.structural = True
             if code is not None and code.method == "invalid":
                 problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
             rows.append(row)
