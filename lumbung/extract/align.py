@@ -28,6 +28,7 @@ CODE_JOINER = " | "  # code fragments sharing one code column stay separate frag
 MERGE_COST = 0.25
 SHIFT = 0.1
 SHIFT_CHANGE = 1.0
+AFTER_ROW_NUMBER = 0.5  # the NO cell often keeps its place while the rest of the row shifts
 ROW_SHIFT = 1.0  # moving the whole row (a page that lost its left columns) costs little
 NUMBER_RE = re.compile(r"^\(?[-+]?\s*(?:rp\.?\s*)?\d[\d.,\s]*\)?\s*(?:%|[a-z][a-z.]{0,14}(?:\s[a-z.]{1,10})?|\([a-z+\-]{1,3}\))?$", re.I)
 MONEY_RE = re.compile(r"^(?:rp\.?\s*)?\d{1,3}(?:[.,]\s?\d{3}\s?){2,}(?:[.,]\d{2})?(?:,-)?$|^(?:rp\.?\s*)?\d{7,}(?:[.,]\d{2})?$", re.I)
@@ -143,7 +144,8 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
             cost, k = inf, -1
             for prev in range(j):
                 if best[i - 1][prev] < inf:
-                    c = best[i - 1][prev] + SHIFT_CHANGE * abs(shift - (prev_pos - offset - prev))
+                    change = SHIFT_CHANGE * (AFTER_ROW_NUMBER if columns[prev].role == "row_number" else 1.0)
+                    c = best[i - 1][prev] + change * abs(shift - (prev_pos - offset - prev))
                     if c < cost:
                         cost, k = c, prev
             if columns[j].role == "code" and kind in ("code", "number") and prev_kind in ("code", "number"):

@@ -101,7 +101,27 @@ def refine_metrics(header: Header, cells_by_column: dict[int, list[str]], share:
         else:  # rupiah under a `%` header: `REALISASI (%) | Input | Output` (efficiency tables)
             columns[col.index] = replace(col, role="measure", metric="budget", kind=_money_kind(col.header),
                                          year=_last_year(col.header))
-    return replace(header, columns=columns)
+    return replace(header, columns=_budget_siblings(columns, cells_by_column))
+
+
+def _sibling_key(col: Column) -> str:
+    return re.sub(r"[\d\s]+", "", col.header.lower())
+
+
+def _budget_siblings(columns: list[Column], cells_by_column: dict[int, list[str]]) -> list[Column]:
+    """`Tahun 2020 | Tahun 2021 | Tahun 2023` under `Program`: when the first two hold rupiah, the
+    third is money too, even if it holds only one amount among dashes."""
+    from lumbung.extract.align import cell_kind
+
+    budget_keys = {_sibling_key(c) for c in columns if c.role == "measure" and c.metric == "budget"}
+    out = list(columns)
+    for col in columns:
+        if col.role != "measure" or col.metric != "indicator" or _sibling_key(col) not in budget_keys:
+            continue
+        kinds = [cell_kind(cell) for cell in cells_by_column.get(col.index, [])]
+        if not any(k in ("number", "code") for k in kinds):
+            out[col.index] = replace(col, metric="budget")
+    return out
 
 
 def _money_kind(header: str) -> str:
