@@ -110,6 +110,13 @@ def test_reconciliation_lists_the_typo_with_the_value_as_stated(first_run):
     assert [(r[1], r[3], r[4], r[5]) for r in rows] == [("suspect", "realisation", "6.5025.000", Decimal("65025000"))]
 
 
+def test_reconciliation_lists_a_separator_unlike_its_column(first_run):
+    """Seririt Tabel 3.1 line 359 writes `164,017,533` in a column of `1.000.000` amounts."""
+    warehouse, _ = first_run
+    rows = _seririt_checks(warehouse, "r.source_line = 359 and r.check_type = 'irregular_number'")
+    assert [(r[1], r[4], r[5]) for r in rows] == [("suspect", "164,017,533", Decimal("164017533"))]
+
+
 def test_reconciliation_compares_a_kegiatan_with_its_sub_kegiatan(first_run):
     """Seririt Tabel 3.1 line 316: kegiatan `Administrasi Keuangan Perangkat Daerah` states a pagu of
     6.036.019.539; its five sub kegiatan (lines 317-321) add up to 6.036.019.536 (read by hand):

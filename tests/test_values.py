@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lumbung.extract.values import infer_decimal_separator, parse_indicator, parse_money
+from lumbung.extract.values import grouping_separator, infer_decimal_separator, parse_indicator, parse_money
 
 
 def group(n: int, sep: str) -> str:
@@ -83,3 +83,14 @@ def test_ambiguous_thousands_follow_the_column():
     assert infer_decimal_separator(["98.12", "83.33%"]) == "."
     parsed = parse_indicator("1.000", ".")
     assert parsed.value == 1 and parsed.flag == "ambiguous_separator"
+
+
+@given(st.integers(min_value=1000, max_value=10**13), st.sampled_from([".", ","]))
+def test_grouping_separator_of_any_grouped_amount(n, sep):
+    assert grouping_separator(group(n, sep)) == sep
+    assert grouping_separator(f"{group(n, sep)}{'.' if sep == ',' else ','}00") == sep
+
+
+@pytest.mark.parametrize("cell", ["500000", "99,39", "-", "Nihil"])
+def test_no_grouping_separator_to_tell(cell):
+    assert grouping_separator(cell) is None

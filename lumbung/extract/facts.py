@@ -9,12 +9,16 @@ a flag, a money cell that is not a number goes to quarantine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from lumbung.extract.headers import Column, Header
 from lumbung.extract.rows import LogicalRow
-from lumbung.extract.values import ParsedValue, infer_decimal_separator, parse_indicator, parse_money, parse_month
+from lumbung.extract.values import (
+    ParsedValue, grouping_separator, infer_decimal_separator, parse_indicator, parse_money, parse_month,
+)
+
+MIXED_SHARE = 0.75  # a separator used by at least this share of a money column is its own
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,18 @@ def _unit_of_cell(suffix: str | None) -> str | None:
     return None if suffix is None or suffix.startswith("(") else suffix
 
 
+def _money_separators(rows: list[LogicalRow], header: Header) -> dict[int, str]:
+    """The grouping separator most cells of each money column use, where one clearly dominates."""
+    out: dict[int, str] = {}
+    for col in header.columns:
+        if col.role == "measure" and col.metric == "budget":
+            seps = [s for row in rows if col.index in row.values if (s := grouping_separator(row.values[col.index][0]))]
+            for sep in set(seps):
+                if len(seps) >= 4 and seps.count(sep) >= MIXED_SHARE * len(seps):
+                    out[col.index] = sep
+    return out
+
+
 def _is_yearly(col: Column) -> bool:
     """`Target Kinerja Tahunan` beside monthly columns is the yearly figure."""
     return "tahunan" in col.header.lower()
@@ -94,6 +110,7 @@ def emit_facts(
     facts: list[Fact] = []
     problems: list[FactProblem] = []
     hints = _column_hints(rows, header)
+    separators = _money_separators(rows, header)
     columns = {c.index: c for c in header.columns}
     monthly = bool(header.role_columns("month"))
     for row_index, row in enumerate(rows, start=1):
@@ -107,6 +124,9 @@ def emit_facts(
                 if parsed.flag == "non_numeric":
                     problems.append(FactProblem(line, cell, "value", f"money cell {cell!r} in column {col.header!r} is not a number"))
                     continue
+                usual = separators.get(index)
+                if parsed.flag is None and usual and grouping_separator(cell) not in (None, usual):
+                    parsed = replace(parsed, flag="mixed_separator")  # `164,017,533` among `1.000.000`
             else:
                 parsed = parse_indicator(cell, hints.get(index))
             year = _year(col, default_year, period_end)

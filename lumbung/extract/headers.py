@@ -29,6 +29,7 @@ VARIANTS = (
     ("rancangan awal", "rancangan_awal"),
     ("hasil analisa", "hasil_analisa"),
     ("hasil analisis", "hasil_analisa"),
+    ("perkiraan realisasi", "perkiraan_realisasi"),  # `10=5+7+9`: realised so far, estimated
     ("prakiraan maju", "prakiraan_maju"),
     ("perkiraan maju", "prakiraan_maju"),
     ("akhir periode", "akhir_periode"),
@@ -248,7 +249,8 @@ def classify_column(
         return Column(index, header, "text")
     if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last) and not re.search(r"target|realisasi|capaian", h):
         return Column(index, header, "name")  # `Anggaran (Rp) | Program`: the programme's name
-    if "=" in numbering or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:
+    ratio_formula = "=" in numbering and re.search(r"[/x*:]", numbering.split("=", 1)[1])
+    if ratio_formula or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:
         return Column(index, header, "derived")
     if re.fullmatch(r"no\.?|nomor|no urut", h):
         return Column(index, header, "row_number")

@@ -133,6 +133,18 @@ def parse_money(text: str) -> ParsedValue:
     return ParsedValue(raw, value, "Rp", flag or ("broken_number" if broken else None))
 
 
+def grouping_separator(text: str) -> str | None:
+    """The thousands separator a money cell uses (`164,017,533` -> `,`, `6.942.171.920` -> `.`,
+    `121,520,239.00` -> `,`), None when it has none or cannot tell."""
+    body = TRAILING_DASH_RE.sub("", CURRENCY_RE.sub("", clean_cell(text))).strip()
+    seps = re.findall(r"[.,]", body)
+    if not seps or not NUMBER_BODY_RE.match(body.replace(" ", "")):
+        return None
+    if len(set(seps)) == 2 or len(seps) >= 2:
+        return seps[0]
+    return seps[0] if re.search(r"[.,]\d{3}$", body) else None
+
+
 def parse_indicator(text: str, decimal_hint: str | None = None) -> ParsedValue:
     """Parse an indicator cell with its unit: `1 Thn`, `100%`, `83.33%`, `98,12`, `- keluarga`."""
     raw = text

@@ -1,8 +1,10 @@
 -- Every amount a table states about other rows, checked against those rows:
 --   parent_vs_children: a program's (kegiatan's) pagu against the sum of its kegiatan (sub kegiatan);
 --   total_vs_items:     a Jumlah / total row against the sum of the top-level items it closes;
---   irregular_number:   a money cell whose digit grouping is broken (`6.5025.000`): its value is
---                       kept as the document states it, and listed here for a person to look at.
+--   irregular_number:   a money cell whose digit grouping is broken (`6.5025.000`) or whose
+--                       separator differs from the rest of its column (`164,017,533` among
+--                       `1.000.000`): its value is kept as the document states it, and listed
+--                       here for a person to look at.
 -- One row per check and measure (kind, year, variant, month). Amounts are never corrected.
 {% set tolerance = 1 %}  {#- rupiah: sums of amounts written with cents may differ by rounding -#}
 
@@ -206,7 +208,7 @@ irregular as (
         null::bigint as parts_with_value,
         null::varchar as flagged_parts
     from budget_facts as f
-    where f.value_flag = 'irregular_grouping'
+    where f.value_flag in ('irregular_grouping', 'mixed_separator')
 ),
 
 checks as (
