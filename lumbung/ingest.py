@@ -82,6 +82,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
         for t in extraction.found for line in t.lines
     ])
     warehouse.append(con, "raw.table_items", [{"document_id": document_id, **asdict(i)} for i in extraction.items])
+    warehouse.append(con, "raw.derived_values", [{"document_id": document_id, **asdict(d)} for d in extraction.derived])
     warehouse.append(con, "raw.extracted_facts", [
         {"document_id": document_id, **asdict(f)} for f in extraction.facts
     ])

@@ -6,6 +6,7 @@ Tables written here (dbt reads them as sources):
 - `raw.tables`: what the engine made of each table found;
 - `raw.table_rows`: every tab-separated line of every table, cells as written (lineage);
 - `raw.table_items`: every item (row) of every extracted table, with its parent item;
+- `raw.derived_values`: stated ratios (capaian %, rasio) with the columns they divide;
 - `raw.extracted_facts`: the facts the engine produced;
 - `audit.quarantine`: files, lines and cells that could not be read, with the reason;
 - `audit.runs` and `audit.expectation_results`: one row per run / per expectation per run.
@@ -41,6 +42,10 @@ create table if not exists raw.table_items (
     document_id varchar, source_table varchar, row_index integer, row_line integer, last_line integer,
     item_level varchar, item_name varchar, code_canonical varchar, parent_index integer,
     is_extra_indicator boolean);
+create table if not exists raw.derived_values (
+    document_id varchar, source_table varchar, source_line integer, row_index integer,
+    column_index integer, column_header varchar, value_raw varchar, value decimal(24, 4),
+    numerator_column integer, denominator_column integer);
 create table if not exists raw.extracted_facts (
     document_id varchar, source_table varchar, source_line integer, row_line integer,
     column_index integer, column_header varchar, item_level varchar, item_name varchar,
@@ -84,7 +89,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
 
-EXTRACTED_TABLES = ("raw.files", "raw.documents", "raw.tables", "raw.table_rows", "raw.table_items", "raw.extracted_facts")
+EXTRACTED_TABLES = ("raw.files", "raw.documents", "raw.tables", "raw.table_rows", "raw.table_items",
+                    "raw.derived_values", "raw.extracted_facts")
 
 
 def forget_extractions_unless(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:

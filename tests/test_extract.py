@@ -168,3 +168,33 @@ def test_a_grade_target_stays_as_written(extractions):
     facts = [f for f in extractions["petir"].facts if f.source_table == "Tabel 3.1" and f.source_line == 597]
     assert sorted(f.year for f in facts) == [2021, 2022, 2023, 2024, 2025, 2026]
     assert {(f.value, f.value_raw, f.value_flag, f.indicator) for f in facts} == {(None, "BB", "non_numeric", "Nilai Sakip")}
+
+
+def _ratio_inputs_of(report_lines, report, label):
+    from lumbung.extract.derived import ratio_inputs
+    from lumbung.extract.engine import settle_header
+
+    table = next(t for t in find_tables(report_lines[report]) if t.label == label)
+    header = settle_header(table)
+    return ratio_inputs(header), {c.index: c for c in header.columns}
+
+
+def test_ratio_inputs_from_a_column_number_formula(report_lines):
+    """Petir Tabel 2.1 numbers its columns `6 | 7 | 8=7/6 | 9 | 10=5+7+9 | 11=10/4`."""
+    inputs, cols = _ratio_inputs_of(report_lines, "petir", "Tabel 2.1")
+    numerator, denominator = inputs[7]  # column 8 = 7 / 6
+    assert (cols[numerator].kind, cols[denominator].kind) == ("realisation", "target")
+    assert (cols[numerator].year, cols[denominator].year) == (2022, 2022)
+    numerator, denominator = inputs[10]  # column 11 = 10 / 4
+    assert (cols[numerator].variant, cols[denominator].index) == ("perkiraan_realisasi", 3)
+
+
+def test_ratio_inputs_by_year_and_by_position(report_lines):
+    inputs, cols = _ratio_inputs_of(report_lines, "randuagung", "TC-23")  # Rasio Capaian Tahun 2023
+    ratio_2023 = next(i for i, c in cols.items() if c.role == "derived" and c.header.endswith("2023"))
+    numerator, denominator = inputs[ratio_2023]
+    assert (cols[numerator].kind, cols[numerator].year) == ("realisation", 2023)
+    assert cols[denominator].header.startswith("Target Renstra")  # not `Target NSPK`
+    inputs, cols = _ratio_inputs_of(report_lines, "seririt", "Tabel 3.1")
+    assert inputs[6] == (5, 4)  # Target | Realisasi | Capaian (%) anggaran
+    assert inputs[7] == (None, None)  # Capaian (%) outcome/output: no figures to divide

@@ -131,6 +131,19 @@ def test_reconciliation_compares_a_kegiatan_with_its_sub_kegiatan(first_run):
     assert rows["realisation"][1] == "match"
 
 
+def test_reconciliation_recomputes_stated_ratios(first_run):
+    """Seririt Tabel 3.1: line 314 states 99,39 % for 83.091.628 / 83.599.729 (99.39 %): match;
+    line 343 states 99,19 % for 10.720.000 / 10.720.000 (100 %): mismatch, kept as stated."""
+    warehouse, _ = first_run
+    rows = {r[0]: r for r in query(warehouse, f"""
+        select r.source_line, r.status, r.stated_value, round(r.computed_value, 2)
+        from audit.reconciliation r join marts.dim_document d using (document_id)
+        where d.source_file = '{REPORTS["seririt"].name}' and r.source_table = 'Tabel 3.1'
+          and r.check_type = 'derived_ratio' and r.source_line in (314, 343) and r.status <> 'not_checked'""")}
+    assert rows[314][1:] == ("match", Decimal("99.39"), Decimal("99.39"))
+    assert rows[343][1:] == ("mismatch", Decimal("99.19"), Decimal("100.00"))
+
+
 def test_reconciliation_checks_every_stated_total(first_run):
     warehouse, _ = first_run
     statuses = dict(query(warehouse, "select status, count(*) from audit.reconciliation group by all"))

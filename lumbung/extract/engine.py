@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lumbung.extract.derived import DerivedValue, derived_values
 from lumbung.extract.facts import Fact, emit_facts
 from lumbung.extract.headers import Header, read_header, refine_metrics
 from lumbung.extract.items import Item, table_items
@@ -43,6 +44,7 @@ class Extraction:
     found: list[Table] = field(default_factory=list)  # the tables as found, for raw.table_rows
     facts: list[Fact] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    derived: list[DerivedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -77,6 +79,7 @@ class TableExtraction:
     facts: list[Fact] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    derived: list[DerivedValue] = field(default_factory=list)
 
 
 def extract_table(table: Table, default_year: int | None, period_end: int | None) -> TableExtraction:
@@ -88,7 +91,8 @@ def extract_table(table: Table, default_year: int | None, period_end: int | None
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
     problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]
     record = TableRecord(table.label, table.label_line, first, last, table.caption, "extracted", _describe(header), len(facts))
-    return TableExtraction(record, facts, table_items(table.label, rows), problems)
+    return TableExtraction(record, facts=facts, items=table_items(table.label, rows), problems=problems,
+                           derived=derived_values(table.label, rows, header))
 
 
 def extract_document(lines: list[str], default_year: int | None, period_end: int | None) -> Extraction:
@@ -104,5 +108,6 @@ def extract_document(lines: list[str], default_year: int | None, period_end: int
         result.tables.append(done.record)
         result.facts.extend(done.facts)
         result.items.extend(done.items)
+        result.derived.extend(done.derived)
         result.problems.extend(done.problems)
     return result

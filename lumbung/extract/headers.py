@@ -101,7 +101,7 @@ def refine_metrics(header: Header, cells_by_column: dict[int, list[str]], share:
             columns[col.index] = replace(col, metric="budget")
         else:  # rupiah under a `%` header: `REALISASI (%) | Input | Output` (efficiency tables)
             columns[col.index] = replace(col, role="measure", metric="budget", kind=_money_kind(col.header),
-                                         year=_last_year(col.header))
+                                         year=last_year(col.header))
     return replace(header, columns=_budget_siblings(columns, cells_by_column))
 
 
@@ -193,7 +193,7 @@ def read_header(lines: list[SourceLine], caption: str = "") -> Header:
         for c in range(1, width):
             if not levels[c] and not numbering[c] and levels[c - 1]:
                 levels[c] = levels[c - 1]
-    caption_year = _last_year(caption)
+    caption_year = last_year(caption)
     columns = [
         classify_column(c, " ".join(levels[c]), numbering[c] if numbering else "", caption_year, levels[c])
         for c in range(width)
@@ -201,7 +201,7 @@ def read_header(lines: list[SourceLine], caption: str = "") -> Header:
     return Header(columns, header_rows, numbering, body_start)
 
 
-def _last_year(text: str) -> int | None:
+def last_year(text: str) -> int | None:
     """The last year named in a header or caption; `201 9` and `20 20` (PDF breaks) count."""
     text = re.sub(r"\b(\d{1,3})\s(\d{1,3})\b", lambda m: m[1] + m[2] if len(m[1] + m[2]) == 4 else m[0], text)
     years = YEAR_RE.findall(text)
@@ -227,7 +227,7 @@ def _kind_from_levels(levels: list[str]) -> str | None:
 def _year_from_levels(levels: list[str]) -> int | None:
     """The year of the most specific header line that names one."""
     for part in reversed(levels):
-        year = _last_year(part)
+        year = last_year(part)
         if year is not None:
             return year
     return None
@@ -263,7 +263,7 @@ def classify_column(
     if "sumber dana" in h or "formulasi" in h or "catatan" in h or "keterangan" in h or "unit kerja" in h:
         return Column(index, header, "text")
     variant = next((v for words, v in VARIANTS if words in h), None)
-    year = _last_year(h)
+    year = last_year(h)
     is_measure = (
         year is not None
         or any(w in squashed for w in ("target", "realisasi", "capaian"))
