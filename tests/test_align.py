@@ -15,6 +15,7 @@ from lumbung.extract.values import parse_month
     ("2,0 1", "code"), ("7.01.01.2 01.1", "code"), ("100%", "number"), ("1 Dok", "number"),
     ("98,12", "number"), ("-", "marker"), ("N/A", "marker"), ("#####", "overflow"),
     ("Pebruari", "month"), ("2.1.1.a", "label"), ("Penyediaan Gaji dan Tunjangan ASN", "text"), ("", "empty"),
+    ("2021", "label"), ("2019 - 2020", "label"), ("12 bulan", "number"),
 ])
 def test_cell_kind(cell, kind):
     assert cell_kind(cell) == kind

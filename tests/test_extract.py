@@ -95,6 +95,35 @@ def test_every_money_cell_of_petir_2_3_is_a_fact(report_lines, extractions):
     assert got == expected
 
 
+LISTED_TABLES = {
+    "petir": ["Tabel 2.1", "Tabel 2.2", "Tabel 2.3", "Tabel 3.1", "Tabel 4.1"],
+    "serang": ["Tabel 2.1", "Tabel 2.4"],
+    "seririt": ["Tabel 3.1", "Tabel 3.2", "Tabel 3.2 (2)", "Tabel 3.3", "Tabel 3.4", "Tabel 3.6",
+                "B. REALISASI ANGGARAN", "Lampiran IKU", "Lampiran CRAAPK"],
+    "randuagung": ["TC-23", "TC-24", "TC-25", "TC-27", "TC-28"],
+}
+
+
+@pytest.mark.parametrize("report", LISTED_TABLES)
+def test_every_rupiah_cell_of_the_listed_tables_is_a_fact_on_its_line(report_lines, extractions, report):
+    """Whatever the alignment did, no amount written in a listed table is lost: each cell that
+    reads as rupiah (`1.500.000`, `650.56 2.000`, `121,520,239.00`) is the raw text of a fact
+    of its own line."""
+    from lumbung.extract.align import cell_kind
+
+    by_line: dict[int, set[str]] = {}
+    for f in extractions[report].facts:
+        by_line.setdefault(f.source_line, set()).add(f.value_raw)
+    lost = [
+        (t.label, line.number, cell)
+        for t in find_tables(report_lines[report]) if t.label in LISTED_TABLES[report]
+        for line in t.lines for cell in line.cells
+        if cell_kind(cell) == "money" and cell not in by_line.get(line.number, set())
+    ]
+    assert lost == []
+    assert {t.source_table for t in extractions[report].tables if t.facts} >= set(LISTED_TABLES[report])
+
+
 def _items(extraction, table):
     return {i.row_index: i for i in extraction.items if i.source_table == table}
 

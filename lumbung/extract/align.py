@@ -40,7 +40,7 @@ ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4
 @lru_cache(maxsize=1 << 16)  # each cell is classified by both alignment passes and the refinement
 def cell_kind(cell: str) -> str:
     """`empty`, `marker` (-, N/A), `overflow` (#####), `money`, `code`, `number` (with unit/%), `month`
-    (`Januari`), `label` (a row label such as `2.1.1.a` or `IV`) or `text`."""
+    (`Januari`), `label` (a row label such as `2.1.1.a`, `IV` or a lone year `2021`) or `text`."""
     c = cell.strip()
     if not c:
         return "empty"
@@ -51,6 +51,8 @@ def cell_kind(cell: str) -> str:
         return "marker"
     if ROW_NUMBER_RE.match(c) and re.search(r"[a-z]", c, re.I):
         return "label"
+    if re.fullmatch(r"(19[89]\d|20[0-4]\d)(\s*-\s*(19[89]\d|20[0-4]\d))?", c):
+        return "label"  # a year or a period on its own (`2021`, `2019 - 2020`): a section heading
     squashed = re.sub(r"(?<=[\d.,])\s+(?=[\d.,])", "", c)
     if MONEY_RE.match(squashed):
         return "money"
@@ -90,7 +92,7 @@ def fit_cost(kind: str, column: Column, neutral: bool = False) -> float:
     if role == "unknown":
         return 4.5 if kind in ("text", "number", "marker", "label", "overflow", "month") else 8.0
     # name, indicator, location, text
-    return {"text": 0.0, "month": 1.0, "label": 0.5, "number": 2.0, "code": 3.0, "marker": 0.5, "overflow": 4.0}.get(
+    return {"text": 0.0, "month": 1.0, "label": 0.5, "number": 3.0, "code": 3.0, "marker": 0.5, "overflow": 4.0}.get(
         kind, MISMATCH)
 
 
