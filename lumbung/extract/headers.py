@@ -266,6 +266,7 @@ def classify_column(
     year = last_year(h)
     is_measure = (
         year is not None
+        or (variant in ("akhir_periode", "baseline") and "kinerja" in h)  # `Kondisi Kinerja pada akhir periode RPD`
         or any(w in squashed for w in ("target", "realisasi", "capaian"))
         or any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS)
     )
