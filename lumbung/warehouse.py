@@ -41,7 +41,7 @@ create table if not exists raw.table_rows (
 create table if not exists raw.table_items (
     document_id varchar, source_table varchar, row_index integer, row_line integer, last_line integer,
     item_level varchar, item_name varchar, code_canonical varchar, parent_index integer,
-    is_extra_indicator boolean);
+    is_extra_indicator boolean, continues_index integer);
 create table if not exists raw.derived_values (
     document_id varchar, source_table varchar, source_line integer, row_index integer,
     column_index integer, column_header varchar, value_raw varchar, value decimal(24, 4),

@@ -163,6 +163,20 @@ def test_bold_heading_without_numbers_is_an_item(extractions):
     assert child.parent_index == heading.row_index
 
 
+def test_total_row_with_only_a_note_is_the_total(extractions):
+    """Seririt Tabel 3.6 line 977: `| | | 8,624,579,558.00 | 8,379,023,881.00 | 97.15 | Efisiensi`."""
+    levels = {f.item_level for f in extractions["seririt"].facts if f.source_table == "Tabel 3.6" and f.source_line == 977}
+    assert levels == {"total"}
+
+
+def test_section_heading_in_capitals_sums_the_programs_below(extractions):
+    """Serang Tabel 2.1 line 329: `| | KEWILAYAHAN | | | 1.345.247.264 | ...` heads programs 5001.x."""
+    items = _items(extractions["serang"], "Tabel 2.1")
+    section = next(i for i in items.values() if i.row_line == 329)
+    program = next(i for i in items.values() if i.row_line == 330)
+    assert section.item_level == "urusan" and program.parent_index == section.row_index
+
+
 def test_numbers_without_words_at_the_end_are_the_total(extractions):
     """Seririt Tabel 3.3 line 741: `| | 8,624,579,558 | 8,379,023,881 | | 8,100,000,000`."""
     totals = {(f.kind, f.value) for f in extractions["seririt"].facts

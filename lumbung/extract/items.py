@@ -27,12 +27,16 @@ class Item:
     code_canonical: str | None
     parent_index: int | None
     is_extra_indicator: bool  # a further indicator line of the item above, not an item of its own
+    continues_index: int | None  # for such a line: the item it continues (its amounts are that item's)
 
 
 def table_items(label: str, rows: list[LogicalRow]) -> list[Item]:
     items: list[Item] = []
     stack: list[tuple[int, int]] = []  # (rank, row_index) of the open items above
+    current: int | None = None  # the last row that is an item of its own
     for row_index, row in enumerate(rows, start=1):
+        if not row.inherited_item:
+            current = row_index
         rank = RANKS.get(row.level or "")
         parent = None
         if row.level == "total":
@@ -52,5 +56,6 @@ def table_items(label: str, rows: list[LogicalRow]) -> list[Item]:
             code_canonical=row.code.canonical if row.code else None,
             parent_index=parent,
             is_extra_indicator=row.inherited_item,
+            continues_index=current if row.inherited_item else None,
         ))
     return items

@@ -44,7 +44,7 @@ class LogicalRow:
     inherited_item: bool = False
     notes: list[str] = field(default_factory=list)
     part: str = "item"  # "outer": the program written beside its kegiatan on the same line
-    own_text: bool = True  # False: a line of numbers only, no words of its own
+    own_text: bool = True  # False: numbers with no name or indicator of their own (a `Ket` note aside)
     emphasised: bool = False  # its name or amounts are bold: a heading (kegiatan) among plain rows
     outline: int | None = None  # depth of an outline number in the NO column (`6.1.1` -> 3)
     structural: bool = False  # no code and no level word: the level comes from the rows around it
@@ -197,6 +197,11 @@ def _close_table(rows: list[LogicalRow]) -> None:
         last.code, last.level, last.inherited_item, last.texts = None, "total", False, {}
 
 
+def _is_section_heading(name: str | None) -> bool:
+    """An uncoded name in capitals with amounts (`KEWILAYAHAN`, `PENUNJANG URUSAN`) heads a section."""
+    return bool(name) and name == name.upper() and bool(re.search(r"[A-Z]{4}", name))
+
+
 def _identify(row: LogicalRow, previous: LogicalRow | None, context: str | None) -> None:
     """Settle a new row's level (and code, when it only continues the item above): from its
     code, as a further indicator line of the item above, from its name, as an uncoded sibling of
@@ -211,7 +216,9 @@ def _identify(row: LogicalRow, previous: LogicalRow | None, context: str | None)
         if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
             texts["name"] = [texts["text"][0]]
         row.level = _level_from_name(row.text("name"))
-        if row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan" and context:
+        if row.level is None and code is None and row.values and _is_section_heading(row.text("name")):
+            row.level = "urusan"  # `KEWILAYAHAN | 1.345.247.264 | ...`: the sum of the programs below
+        elif row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan" and context:
             row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
             if context.count(".") >= 4:
                 row.code = Code("", None, "sub_kegiatan", "unresolved", parent=".".join(context.split(".")[:5]),
@@ -277,7 +284,7 @@ def build_rows(
 
             code = _choose_code(code_cells, row_number, context) if code_cells else None
             row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived, part=part)
-            row.own_text = bool(texts)
+            row.own_text = any(texts.get(role) for role in ("name", "indicator", "unit", "location", "month"))
             row.emphasised = emphasised
             if row_number and OUTLINE_RE.match(row_number):
                 row.outline = row_number.rstrip(".").count(".") + 1

@@ -22,13 +22,16 @@ budget_facts as (
     select * from {{ ref('int_facts__conformed') }} where metric = 'budget'
 ),
 
--- one stated amount per item and measure: the leftmost column when a row states two
+-- one stated amount per item and measure: the leftmost column when a row states two; amounts on
+-- a further line of an item (`1101.02 ... | 0 | | 8.394.000` then `| 165.307.000 |`) are the item's
 amounts as (
-    select *
-    from budget_facts
+    select f.* replace (i.item_index as row_index)
+    from budget_facts as f
+    inner join items as i
+        on i.document_id = f.document_id and i.source_table = f.source_table and i.row_index = f.row_index
     qualify row_number() over (
-        partition by document_id, source_table, row_index, kind, year, variant, month
-        order by column_index
+        partition by f.document_id, f.source_table, i.item_index, f.kind, f.year, f.variant, f.month
+        order by f.source_line, f.column_index
     ) = 1
 ),
 

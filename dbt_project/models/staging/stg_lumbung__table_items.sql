@@ -14,6 +14,8 @@ renamed as (
         item_name,
         code_canonical,
         coalesce(is_extra_indicator, false) as is_extra_indicator,
+        continues_index,
+        coalesce(continues_index, row_index) as item_index,
         -- lineage
         row_line,
         last_line
