@@ -160,7 +160,8 @@ def _settle_structural_levels(rows: list[LogicalRow], header: Header) -> None:
 
     - the outer item of a two-item line takes its column's header word (`Program`);
     - in a budget table numbered as an outline (`5`, `6.1`, `6.1.1`), the number's depth;
-    - below a program: where the program's rows mark their kegiatan (bold, or `Kegiatan :`),
+    - below a program: where the program's rows mark their kegiatan (bold, or `Kegiatan :`; a
+      name merely starting with `Kegiatan` is no mark),
       the row right under the program and every bold row is a kegiatan, the plain ones sub
       kegiatan; where nothing is marked, every row is a kegiatan (the pre-2021 layout).
     Rows above the first program keep no level."""
@@ -179,8 +180,8 @@ def _settle_structural_levels(rows: list[LogicalRow], header: Header) -> None:
         elif sections and not row.inherited_item:
             sections[-1].append(row)
     for program, *members in sections:
-        marked = any(r.structural and r.emphasised for r in members) or any(
-            r.level == "kegiatan" and not r.structural for r in members)
+        marked = any(r.emphasised for r in members) or any(
+            re.match(r"^kegiatan\s*:", (r.text("name") or "").lower()) for r in members)
         for position, row in enumerate(members):
             if not row.structural or row.level is not None:
                 continue
@@ -261,7 +262,9 @@ def build_rows(
             row_number = next((v for _, v in roles.get("row_number", [])), None)
             texts = {r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)}
             previous = last_of.get(part)
-            emphasised = any(v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])])
+            emphasised = any(  # a bold name or a bold amount; bold `Nihil` on every row says nothing
+                v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])]
+                if cell_kind(v) not in ("marker", "empty"))
             heading = bool(texts.get("name")) and emphasised and previous is not None and not previous.emphasised
 
             if not code_cells and not has_numbers and not heading:
