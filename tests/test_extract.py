@@ -241,3 +241,12 @@ def test_ratio_inputs_by_year_and_by_position(report_lines):
     inputs, cols = _ratio_inputs_of(report_lines, "seririt", "Tabel 3.1")
     assert inputs[6] == (5, 4)  # Target | Realisasi | Capaian (%) anggaran
     assert inputs[7] == (None, None)  # Capaian (%) outcome/output: no figures to divide
+
+
+def test_a_word_in_a_target_cell_is_listed_for_quarantine(extractions):
+    """Seririt Tabel 3.3 line 679 writes `Laporan` where the Renstra target is: the fact keeps
+    value NULL and the raw word, and the cell is listed as a problem (audit.quarantine)."""
+    facts = [f for f in extractions["seririt"].facts if f.source_line == 679 and f.value_raw == "Laporan"]
+    assert [(f.value, f.value_flag) for f in facts] == [(None, "non_numeric")]
+    problems = [p for p in extractions["seririt"].problems if p.line == 679]
+    assert [(p.step, p.raw) for p in problems] == [("value", "Laporan")]

@@ -129,6 +129,9 @@ def emit_facts(
                     parsed = replace(parsed, flag="mixed_separator")  # `164,017,533` among `1.000.000`
             else:
                 parsed = parse_indicator(cell, hints.get(index))
+                if parsed.flag == "non_numeric":  # a grade (`BB`) or a word (`Laporan`): kept, NULL, and listed
+                    problems.append(FactProblem(line, cell, "value", f"indicator cell {cell!r} in column {col.header!r} "
+                                                f"is not a number: published with value NULL, value_raw as written"))
             year = _year(col, default_year, period_end)
             if year is None:
                 problems.append(FactProblem(line, cell, "year", f"no year for column {col.header!r}"))
