@@ -19,7 +19,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "labelled_facts.csv"
 
 def labelled() -> list[dict]:
     with open(FIXTURES, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    # a note with an unquoted comma would shift the row's fields
+    assert all(None not in row and row["note"] is not None for row in rows), "quote notes that contain commas"
+    return rows
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def _by_year(col: Column, measures: list[Column]) -> tuple[int, int] | None:
     if year is None:
         return None
     real = [c for c in measures if c.kind == "realisation" and c.year == year]
-    target = [c for c in measures if c.kind == "target" and c.year == year and c.variant is None]
+    target = [c for c in measures if c.kind == "target" and c.year == year]
     if len(real) != 1:
         return None
     same_metric = [t for t in target if t.metric == real[0].metric]

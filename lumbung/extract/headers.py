@@ -38,6 +38,8 @@ VARIANTS = (
     ("capaian awal", "baseline"),
     ("kondisi awal", "baseline"),
     ("awal periode", "baseline"),  # `Kondisi Kinerja pada awal periode RPD (Tahun 2022)`
+    ("standar nasional", "standar_nasional"),
+    ("renstra", "renstra"),  # the strategic plan's target beside the annual plan's (Renja)
 )
 MONEY_WORDS = ("rp", "pagu", "dana", "anggaran", "rupiah", "biaya")
 
