@@ -253,3 +253,16 @@ def test_a_word_in_a_target_cell_is_listed_for_quarantine(extractions):
     assert [(f.value, f.value_flag) for f in facts] == [(None, "non_numeric")]
     problems = [p for p in extractions["seririt"].problems if p.line == 679]
     assert [(p.step, p.raw) for p in problems] == [("value", "Laporan")]
+
+
+def test_each_target_column_carries_its_own_indicator(extractions):
+    """Petir Tabel 4.1 line 662 has three indicator columns (capaian program, keluaran sub
+    kegiatan, hasil kegiatan) and a target under each, plus `Tolok Ukur | Target` for 2025."""
+    indicator = {f.value_raw: f.indicator for f in extractions["petir"].facts
+                 if f.source_table == "Tabel 4.1" and f.source_line == 662 and f.metric == "indicator" and f.year == 2024}
+    assert indicator["1 Dok"] == "Jumlah Dokumen Penyediaan Gaji dan Tunjangan ASN"
+    assert indicator["2 Dok"] == "Jumlah Dokumen Penyediaan Gaji dan Tunjangan ASN yang disampaikan tepat waktu"
+    assert indicator["100%"].startswith("Prosentase perencanaan dan penganggaran")
+    forward = [f.indicator for f in extractions["petir"].facts
+               if f.source_table == "Tabel 4.1" and f.source_line == 662 and f.metric == "indicator" and f.year == 2025]
+    assert forward == ["Persentase Perencanaan"]

@@ -86,6 +86,34 @@ def _money_separators(rows: list[LogicalRow], header: Header) -> dict[int, str]:
     return out
 
 
+def _indicator_columns(header: Header) -> dict[int, int]:
+    """Where a table has several indicator columns (`Capaian Program | Keluaran Sub Kegiatan |
+    Hasil Kegiatan`) and a target column for each, the indicator column of each target column:
+    the one whose header ends with the most of the same words, else the one right before it
+    (`Tolok Ukur | Target`)."""
+    indicators = header.role_columns("indicator")
+    if len(indicators) < 2:
+        return {}
+    out: dict[int, int] = {}
+    for col in header.columns:
+        if col.role != "measure" or col.metric != "indicator":
+            continue
+        words = col.header.lower().split()
+        scores = []
+        for ind in indicators:
+            other = ind.header.lower().split()
+            n = 0
+            while n < min(len(words), len(other)) and words[-1 - n] == other[-1 - n]:
+                n += 1
+            scores.append((n, ind.index))
+        best = max(scores)
+        if best[0] > 0 and [s for s, _ in scores].count(best[0]) == 1:
+            out[col.index] = best[1]
+        elif any(ind.index == col.index - 1 for ind in indicators):
+            out[col.index] = col.index - 1
+    return out
+
+
 def _is_yearly(col: Column) -> bool:
     """`Target Kinerja Tahunan` beside monthly columns is the yearly figure."""
     return "tahunan" in col.header.lower()
@@ -111,6 +139,7 @@ def emit_facts(
     problems: list[FactProblem] = []
     hints = _column_hints(rows, header)
     separators = _money_separators(rows, header)
+    indicator_of = _indicator_columns(header)
     columns = {c.index: c for c in header.columns}
     monthly = bool(header.role_columns("month"))
     for row_index, row in enumerate(rows, start=1):
@@ -148,7 +177,8 @@ def emit_facts(
                     column_header=col.header,
                     item_level=row.level,
                     item_name=row.text("name"),
-                    indicator=row.text("indicator"),
+                    indicator=(row.indicator_in(indicator_of[index]) if index in indicator_of else None)
+                    or row.text("indicator"),
                     code_raw=code.raw if code else None,
                     code_canonical=code.canonical if code else None,
                     code_method=code.method if code else None,

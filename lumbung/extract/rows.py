@@ -48,6 +48,14 @@ class LogicalRow:
     emphasised: bool = False  # its name or amounts are bold: a heading (kegiatan) among plain rows
     outline: int | None = None  # depth of an outline number in the NO column (`6.1.1` -> 3)
     structural: bool = False  # no code and no level word: the level comes from the rows around it
+    indicator_cells: dict[int, list[str]] = field(default_factory=dict)  # column -> its indicator text
+
+    def add_indicators(self, cells: list[tuple[int, str]]) -> None:
+        for index, value in cells:
+            self.indicator_cells.setdefault(index, []).append(value)
+
+    def indicator_in(self, column: int) -> str | None:
+        return " ".join(self.indicator_cells.get(column, [])).strip() or None
 
     def text(self, role: str) -> str | None:
         parts = self.texts.get(role) or []
@@ -271,6 +279,7 @@ def build_rows(
                 if previous is not None:  # wrapped text: belongs to the row above
                     for role, parts in texts.items():
                         previous.texts.setdefault(role, []).extend(parts)
+                    previous.add_indicators(roles.get("indicator", []))
                     previous.lines.append(line.number)
                 continue
 
@@ -282,11 +291,13 @@ def build_rows(
                     pending_name.notes.append(shift_note)
                 for role, parts in texts.items():
                     pending_name.texts.setdefault(role, []).extend(parts)
+                pending_name.add_indicators(roles.get("indicator", []))
                 pending_name = None
                 continue
 
             code = _choose_code(code_cells, row_number, context) if code_cells else None
             row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived, part=part)
+            row.add_indicators(roles.get("indicator", []))
             row.own_text = any(texts.get(role) for role in ("name", "indicator", "unit", "location", "month"))
             row.emphasised = emphasised
             if row_number and OUTLINE_RE.match(row_number):
