@@ -29,6 +29,8 @@ select
     cast(row_index as integer) as row_index,
     code_raw,
     code_method,
+    code_confidence,
+    code_name_disagrees,
     code_parent,
     value_raw,
     value_flag,

@@ -19,7 +19,7 @@ Quirks handled here, each in its own function:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lumbung.extract.align import CODE_JOINER, align_row, cell_kind
 from lumbung.extract.codes import Code, canonical_code, is_code_fragment
@@ -159,6 +159,17 @@ def _split_line(cells: list[str], header: Header, boundary: int | None) -> list[
     return [("outer", outer), ("item", inner)] if any(inner) else [("outer", outer)]
 
 
+def _words_to_inner(cells: list[str], header: Header, boundary: int) -> list[str]:
+    """A wrapped name with no numbers continues the last row written: when that row is the inner
+    item, words the converter pushed into the outer item's column move to the inner name column."""
+    outer_name = header.role_columns("name")[0].index
+    if not cells[outer_name] or any(c for i, c in enumerate(cells) if i != outer_name and c) or cells[boundary]:
+        return cells
+    moved = list(cells)
+    moved[boundary], moved[outer_name] = moved[outer_name], ""
+    return moved
+
+
 OUTLINE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?$")
 OUTLINE_LEVELS = {1: "program", 2: "kegiatan", 3: "sub_kegiatan"}
 
@@ -244,6 +255,7 @@ def build_rows(
     rows: list[LogicalRow] = []
     problems: list[RowProblem] = []
     context: str | None = None
+    legacy_program: str | None = None  # the last pre-2021 program code (`1101.01`)
     pending_name: LogicalRow | None = None  # a named row still waiting for its numbers
     last_of: dict[str, LogicalRow] = {}  # the last row of each part (outer item, item)
     measure_cols = {c.index for c in header.columns if c.role in ("measure", "derived")}
@@ -261,6 +273,8 @@ def build_rows(
         offset = alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
         aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
+        if words_only and boundary is not None and rows and rows[-1].part == "item":
+            aligned = _words_to_inner(aligned, header, boundary)
         for part, cells in _split_line(aligned, header, boundary):
             roles = _cells_by_role(cells, header)
             measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
@@ -296,6 +310,11 @@ def build_rows(
                 continue
 
             code = _choose_code(code_cells, row_number, context) if code_cells else None
+            if code is not None and code.method == "legacy":  # `001` belongs to the legacy program above
+                if code.level == "program":
+                    legacy_program = code.raw
+                elif code.level == "kegiatan" and legacy_program:
+                    code = replace(code, parent=legacy_program)
             row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived, part=part)
             row.add_indicators(roles.get("indicator", []))
             row.own_text = any(texts.get(role) for role in ("name", "indicator", "unit", "location", "month"))

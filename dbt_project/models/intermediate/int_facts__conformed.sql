@@ -1,7 +1,12 @@
--- Facts of current report versions, with the kecamatan and a nomenclature code settled:
--- a canonical code read from the row (as written or inherited from the rows above) that
--- exists in the reference is kept; anything else stays NULL with code_method 'unresolved'
--- (name matching and overrides come with the conformed-dimensions work).
+-- Facts of current report versions, with the kecamatan and each fact's nomenclature code decided
+-- once, in this order:
+--   1. as_written / inherited: an official code read from the row (or the rows above it);
+--   2. override: a reviewed entry of seeds/curation/code_overrides.csv (document type + name);
+--   3. legacy: a pre-2021 code (Permendagri 13/2006 style, `1101.01`, `001`), kept as legacy
+--      (its own rows in dim_nomenclature, scheme 'legacy');
+--   4. name_match: the item's name matched to an official name (int_items__name_matched);
+--   5. unresolved: none of the above (see mart_unresolved_items).
+-- code_confidence: 1 for written codes and overrides, the match score / 100 for name matches.
 with facts as (
     select * from {{ ref('stg_lumbung__facts') }}
 ),
@@ -11,47 +16,116 @@ documents as (
 ),
 
 nomenclature as (
-    select nomenclature_code from {{ ref('stg_reference__nomenclature') }}
+    select nomenclature_code, level from {{ ref('stg_reference__nomenclature') }}
+),
+
+items as (
+    select document_id, source_table, row_index, item_index from {{ ref('stg_lumbung__table_items') }}
+),
+
+matches as (
+    select * from {{ ref('int_items__name_matched') }}
+),
+
+overrides as (
+    select
+        document_type,
+        trim(lower(regexp_replace(name_as_written, '[^0-9A-Za-z]+', ' ', 'g'))) as name_key,
+        nomenclature_code
+    from {{ ref('code_overrides') }}
+),
+
+facts_with_item as (
+    select
+        f.*,
+        d.kecamatan_id,
+        d.document_type,
+        coalesce(i.item_index, f.row_index) as item_index,
+        trim(lower(regexp_replace(f.item_name, '[^0-9A-Za-z]+', ' ', 'g'))) as name_key
+    from facts as f
+    inner join documents as d on d.document_id = f.document_id
+    left join items as i
+        on i.document_id = f.document_id and i.source_table = f.source_table and i.row_index = f.row_index
+),
+
+decided as (
+    select
+        f.*,
+        written.nomenclature_code as written_code,
+        o.nomenclature_code as override_code,
+        m.matched_code,
+        m.match_score,
+        m.accepted as match_accepted,
+        m.runner_up_code,
+        m.runner_up_score,
+        m.written_code_name_score
+    from facts_with_item as f
+    left join nomenclature as written on written.nomenclature_code = f.code_canonical
+    left join overrides as o on o.document_type = f.document_type and o.name_key = f.name_key
+    left join matches as m
+        on m.document_id = f.document_id and m.source_table = f.source_table and m.row_index = f.item_index
 ),
 
 conformed as (
     select
         -- ids
-        f.fact_id,
-        f.document_id,
-        d.kecamatan_id,
+        fact_id,
+        document_id,
+        kecamatan_id,
         -- item
-        f.year,
-        n.nomenclature_code,
+        year,
         case
-            when n.nomenclature_code is not null then f.code_method
-            when f.code_method = 'legacy' then 'legacy'
+            when written_code is not null then written_code
+            when override_code is not null then override_code
+            -- legacy rows of dim_nomenclature (scheme 'legacy'): `001` under `1101.01` is `1101.01.001`
+            when code_method = 'legacy' and item_level = 'kegiatan' and code_parent is not null
+                then code_parent || '.' || code_raw
+            when code_method = 'legacy' then code_raw
+            when match_accepted then matched_code
+        end as nomenclature_code,
+        case
+            when written_code is not null then code_method
+            when override_code is not null then 'override'
+            when code_method = 'legacy' then 'legacy'
+            when match_accepted then 'name_match'
             else 'unresolved'
         end as code_method,
-        f.code_raw,
-        f.code_parent,
-        f.item_level,
-        f.item_name,
-        f.indicator,
+        cast(case
+            when written_code is not null or override_code is not null then 1
+            when code_method = 'legacy' then null
+            when match_accepted then round(match_score / 100, 3)
+        end as decimal(4, 3)) as code_confidence,
+        written_code is not null and written_code_name_score < 60 as code_name_disagrees,
+        matched_code as name_match_code,
+        match_score as name_match_score,
+        runner_up_code as name_match_runner_up,
+        runner_up_score as name_match_runner_up_score,
+        code_raw,
+        code_parent,
+        item_level,
+        item_name,
+        indicator,
         -- measure
-        f.kind,
-        f.metric,
-        f.variant,
-        f.month,
-        f.value,
-        f.value_raw,
-        f.value_flag,
-        f.unit,
+        kind,
+        metric,
+        variant,
+        month,
+        value,
+        value_raw,
+        value_flag,
+        unit,
         -- lineage
-        f.source_table,
-        f.source_line,
-        f.row_line,
-        f.row_index,
-        f.column_index,
-        f.cells_moved
-    from facts as f
-    inner join documents as d on d.document_id = f.document_id
-    left join nomenclature as n on n.nomenclature_code = f.code_canonical
+        source_table,
+        source_line,
+        row_line,
+        row_index,
+        column_index,
+        cells_moved
+    from decided
 )
 
-select * from conformed
+-- where the code is known, its level is the item's level (the engine's level of a name-only row
+-- is a guess from the table's layout)
+select c.* replace (coalesce(n.level, c.item_level) as item_level)
+from conformed as c
+left join nomenclature as n on n.nomenclature_code = c.nomenclature_code

@@ -13,6 +13,7 @@ renamed as (
         kinerja,
         indikator,
         satuan,
+        nullif(kegiatan_pemda_digit, '') as kegiatan_pemda_digit,
         in_kepmendagri_1317_2023 = 'Y' as in_kepmendagri_1317_2023
     from source
 )

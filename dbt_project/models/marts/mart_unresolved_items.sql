@@ -1,0 +1,29 @@
+-- Items (program, kegiatan, sub kegiatan, or no level) whose facts have no nomenclature code, with
+-- the best name match and the runner-up, for a person to settle (an entry in
+-- seeds/curation/code_overrides.csv) or to confirm that the item has no official code.
+with facts as (
+    select * from {{ ref('int_facts__conformed') }} where code_method = 'unresolved'
+),
+
+documents as (
+    select document_id, document_type, source_file from {{ ref('dim_document') }}
+)
+
+select
+    f.document_id,
+    d.document_type,
+    d.source_file,
+    f.source_table,
+    f.row_index,
+    min(f.row_line) as row_line,
+    any_value(f.item_level) as item_level,
+    any_value(f.item_name) as item_name,
+    any_value(f.name_match_code) as best_match_code,
+    any_value(f.name_match_score) as best_match_score,
+    any_value(f.name_match_runner_up) as runner_up_code,
+    any_value(f.name_match_runner_up_score) as runner_up_score,
+    count(*) as facts
+from facts as f
+inner join documents as d on d.document_id = f.document_id
+where f.item_name is not null
+group by f.document_id, d.document_type, d.source_file, f.source_table, f.row_index

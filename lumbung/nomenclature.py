@@ -1,0 +1,145 @@
+"""Find the official nomenclature code of an item from its name, when the report gives no code.
+
+Names drift from the official list: capitals, punctuation, prefixes (`Kegiatan :`, `PROGRAM`),
+suffixes (`(Kel)`, `(DAU-T)`), words broken by the PDF (`PROGRA M PEMBER DAYAAN`), typos
+(`Fasilitas` for `Fasilitasi`, `Ketertarikan` for `Ketenteraman`).  Names are normalised, then
+compared with rapidfuzz twice: as words (order and spacing forgiven) and as one squashed string
+(broken words forgiven); the better score counts.  Candidates are the official rows under the
+parent's code when the parent is known, else every row of the organisation's bidang.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+PREFIX_RE = re.compile(r"^(?:program|kegiatan|sub\s*kegiatan)\s*:\s*", re.IGNORECASE)
+SUFFIX_RE = re.compile(r"\s*\((?:kel|kelurahan|dau-?t|apbd|dak)\)\s*$", re.IGNORECASE)
+MARKUP_RE = re.compile(r"</?\w+>|\*\*")
+
+# A name is taken to be the official one at or above this score (0-100).  On the four reports,
+# right matches of drifted names score 88 and more (`Fasilitas Kunjungan Tamu` 98,
+# `... Ketertarikan dan Ketertiban Umum` 91) while the best wrong candidate of a name with no
+# official counterpart stays under 80 (see tests/test_nomenclature.py).
+ACCEPT = 85.0
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str | None
+    name: str | None
+    score: float
+    runner_up_code: str | None
+    runner_up_score: float | None
+
+
+def normalise(name: str) -> str:
+    """`<b>Kegiatan : Penyediaan Jasa Surat Menyurat (kel)</b>` -> `penyediaan jasa surat menyurat`."""
+    text = MARKUP_RE.sub(" ", name or "")
+    text = PREFIX_RE.sub("", text.strip())
+    text = SUFFIX_RE.sub("", text)
+    text = re.sub(r"[^0-9a-z]+", " ", text.lower())
+    return " ".join(text.split())
+
+
+def _squash(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def score(a: str, b: str) -> float:
+    """Similarity of two normalised names, 0-100."""
+    return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(_squash(a), _squash(b)))
+
+
+def best_match(name: str, candidates: dict[str, str]) -> Match:
+    """The official row (code -> normalised name) closest to `name`, with the runner-up."""
+    query = normalise(name)
+    if not query or not candidates:
+        return Match(None, None, 0.0, None, None)
+    scored = process.extract(query, candidates, scorer=lambda q, c, **_: score(q, c), limit=2)
+    (best_name, best_score, best_code), *rest = scored
+    runner = rest[0] if rest else None
+    return Match(best_code, best_name, float(best_score), runner[2] if runner else None,
+                 float(runner[1]) if runner else None)
+
+
+MARGIN = 3.0  # a best match this close to a different runner-up is ambiguous: left for a person
+NAME_DISAGREES = 60.0  # a written code whose official name scores below this is flagged
+LEVELS = ("program", "kegiatan", "sub_kegiatan")
+
+
+@dataclass(frozen=True)
+class ItemMatch:
+    document_id: str
+    source_table: str
+    row_index: int
+    item_name: str | None
+    candidate_scope: str  # the code prefix the candidates were taken from
+    matched_code: str | None
+    matched_name: str | None
+    match_score: float
+    runner_up_code: str | None
+    runner_up_score: float | None
+    accepted: bool
+    written_code_name_score: float | None  # for items with a written official code
+
+
+def _related(a: str | None, b: str | None) -> bool:
+    """Two codes on one line of descent (a kegiatan and its sub kegiatan of the same name)."""
+    return bool(a and b and (a.startswith(b + ".") or b.startswith(a + ".")))
+
+
+def accept(match: Match) -> bool:
+    if match.code is None or match.score < ACCEPT:
+        return False
+    if match.runner_up_score is None or _related(match.code, match.runner_up_code):
+        return True
+    return match.score - match.runner_up_score >= MARGIN
+
+
+def _present(value):
+    """None for the missing values a DataFrame gives (NaN, NA, None)."""
+    return None if value is None or value != value or str(value) in ("<NA>", "nan") else value
+
+
+def resolve_items(items: list[dict], reference: list[dict], organisation_bidang: str) -> list[ItemMatch]:
+    """Match the items of each table, parents before children, against the official rows.
+
+    `items`: document_id, source_table, row_index, parent_index, item_name, code_canonical,
+    is_extra_indicator.  `reference`: nomenclature_code, name, level (official rows only).
+    An item whose parent has a code is matched among that code's descendants; otherwise among the
+    organisation's bidang (`7.01`, Kecamatan, for kecamatan reports), where the search falls back
+    too when nothing under the parent's code is close enough."""
+    official = {r["nomenclature_code"]: r["name"] for r in reference if r["level"] in LEVELS}
+    normalised = {code: normalise(name) for code, name in official.items()}
+    out: list[ItemMatch] = []
+    code_of: dict[tuple[str, str, int], str] = {}
+    items = [{k: _present(v) for k, v in item.items()} for item in items]
+    for item in sorted(items, key=lambda i: (i["document_id"], i["source_table"], i["row_index"])):
+        key = (item["document_id"], item["source_table"], item["row_index"])
+        written = item.get("code_canonical")
+        if written in official:
+            code_of[key] = written
+            out.append(ItemMatch(*key, item.get("item_name"), written, written, official[written], 100.0, None, None,
+                                 True, score(normalise(item.get("item_name") or ""), normalised[written])
+                                 if item.get("item_name") else None))
+            continue
+        if item.get("is_extra_indicator") or not item.get("item_name"):
+            continue
+        parent = item.get("parent_index")
+        scope = code_of.get((key[0], key[1], int(parent))) if parent is not None else None
+        prefix = scope + "." if scope else organisation_bidang + "."
+        match = best_match(item["item_name"], {c: n for c, n in normalised.items() if c.startswith(prefix)})
+        ok = accept(match)
+        if not ok and scope:  # the parent's level may be wrong in the report: look in the whole bidang
+            prefix = organisation_bidang + "."
+            match = best_match(item["item_name"], {c: n for c, n in normalised.items() if c.startswith(prefix)})
+            ok = accept(match)
+        if ok:
+            code_of[key] = match.code
+        out.append(ItemMatch(*key, item["item_name"], prefix.rstrip("."), match.code,
+                             official.get(match.code) if match.code else None, match.score,
+                             match.runner_up_code, match.runner_up_score, ok, None))
+    return out
