@@ -162,6 +162,51 @@ def test_reconciliation_checks_every_stated_total(first_run):
     assert unchecked == [(0,)]
 
 
+def _codes(warehouse: Path, report: str, table: str, line: int):
+    return set(query(warehouse, f"""
+        select f.nomenclature_code, f.code_method, f.item_level
+        from marts.fct_target f join marts.dim_document d using (document_id)
+        where d.source_file = '{REPORTS[report].name}' and f.source_table = '{table}' and f.source_line = {line}
+          and f.metric = 'budget'"""))
+
+
+def test_name_only_rows_get_official_codes(first_run):
+    """Seririt's LKjIP names items without codes: kegiatan and sub kegiatan resolve by name, the
+    kegiatan whose name mixes two official ones by the reviewed override."""
+    warehouse, _ = first_run
+    assert _codes(warehouse, "seririt", "Tabel 3.1", 316) == {("7.01.01.2.02", "name_match", "kegiatan")}
+    assert _codes(warehouse, "seririt", "Tabel 3.1", 317) == {("7.01.01.2.02.0001", "name_match", "sub_kegiatan")}
+    assert _codes(warehouse, "seririt", "Tabel 3.1", 330) == {("7.01.01.2.06.0008", "name_match", "sub_kegiatan")}
+    assert _codes(warehouse, "seririt", "Tabel 3.1", 323) == {("7.01.01.2.03", "override", "kegiatan")}
+
+
+def test_written_codes_win_and_legacy_codes_stay_legacy(first_run):
+    warehouse, _ = first_run
+    assert _codes(warehouse, "petir", "Tabel 4.1", 662) == {("7.01.01.2.02.0001", "as_written", "sub_kegiatan")}
+    assert _codes(warehouse, "serang", "Tabel 2.1", 295) == {("1101.01.001", "legacy", "kegiatan")}
+    rows = query(warehouse, """select scheme, level, name, parent_code from marts.dim_nomenclature
+                               where nomenclature_code in ('1101.01.001', '1101.01') order by level""")
+    assert rows == [("legacy", "kegiatan", "Pelayanan Administrasi Perkantoran", "1101.01"),
+                    ("legacy", "program", "PROGRAM PELAYANAN DAN PENINGKATAN KAPASITAS APARATUR", None)]
+    official = query(warehouse, """select count(*) from marts.dim_nomenclature
+                                   where scheme = 'permendagri_90_2019' and nomenclature_code like '1101%'""")
+    assert official == [(0,)]
+
+
+def test_coverage_mart_accounts_for_every_fact(first_run):
+    warehouse, _ = first_run
+    rows = query(warehouse, """
+        select c.document_type, c.facts, c.as_written + c.inherited + c.name_match + c.override + c.legacy + c.unresolved,
+               c.name_match, (select count(*) from marts.fct_target t where t.document_id = c.document_id)
+                             + (select count(*) from marts.fct_realisation r where r.document_id = c.document_id)
+        from marts.mart_nomenclature_coverage c""")
+    assert len(rows) == 4
+    for document_type, facts, by_method, name_match, published in rows:
+        assert facts == by_method == published
+        if document_type == "lkjip":  # the LKjIP writes no codes: names carry it
+            assert name_match > facts / 2
+
+
 def test_quality_results_are_queryable_for_three_stages(first_run):
     warehouse, result = first_run
     stages = query(warehouse, f"select distinct stage from audit.expectation_results where run_id = '{result['run_id']}'")

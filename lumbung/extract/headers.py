@@ -249,7 +249,7 @@ def classify_column(
         return Column(index, header, "month")  # monthly action plans (CRAAPK)
     if re.fullmatch(r"ket\.?|keterangan|catatan", last):
         return Column(index, header, "text")
-    if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last) and not re.search(r"target|realisasi|capaian", h):
+    if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last) and not re.search(r"target|realisasi|capaian|indikator", h):
         return Column(index, header, "name")  # `Anggaran (Rp) | Program`: the programme's name
     ratio_formula = "=" in numbering and re.search(r"[/x*:]", numbering.split("=", 1)[1])
     if ratio_formula or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:

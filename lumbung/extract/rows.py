@@ -159,6 +159,23 @@ def _split_line(cells: list[str], header: Header, boundary: int | None) -> list[
     return [("outer", outer), ("item", inner)] if any(inner) else [("outer", outer)]
 
 
+INDICATOR_START_RE = re.compile(
+    r"^(persentase|prosentase|presentase|tingkat|jumlah|capaian|cakupan|indeks|rasio|rata\s*-?\s*rata|nilai)\b", re.I)
+
+
+def _indicator_words_to_indicator(texts: dict[str, list[str]], header: Header) -> dict[str, list[str]]:
+    """A further line that only says `Persentase sarana ... dalam kondisi baik` is one more
+    indicator of the row above, even when the converter pushed it under the name column."""
+    names = texts.get("name") or []
+    if not header.role_columns("indicator") or texts.get("indicator") or len(names) != 1:
+        return texts
+    if not INDICATOR_START_RE.match(names[0]):
+        return texts
+    moved = dict(texts)
+    moved["indicator"] = moved.pop("name")
+    return moved
+
+
 def _words_to_inner(cells: list[str], header: Header, boundary: int) -> list[str]:
     """A wrapped name with no numbers continues the last row written: when that row is the inner
     item, words the converter pushed into the outer item's column move to the inner name column."""
@@ -291,6 +308,7 @@ def build_rows(
 
             if not code_cells and not has_numbers and not heading:
                 if previous is not None:  # wrapped text: belongs to the row above
+                    texts = _indicator_words_to_indicator(texts, header)
                     for role, parts in texts.items():
                         previous.texts.setdefault(role, []).extend(parts)
                     previous.add_indicators(roles.get("indicator", []))
