@@ -28,10 +28,11 @@ KECAMATAN_RE = re.compile(r"\b(?:kecamatan|kec\.|camat)\s*([A-Za-z'][A-Za-z' -]{
 REGION_RE = re.compile(
     r"\b(?P<kind>kabupaten|kab\.|kota|bupati|wali\s?kota)\s*(?P<name>[A-Za-z'][A-Za-z' -]{1,60})", re.I
 )
+_SAME_SENTENCE = r"(?:[^.]|\.(?=\s?[A-Za-z]))"  # an abbreviation's dot (`Kec. Petir`) does not end it
 PERIOD_RES = {
-    "renja": re.compile(r"(?:rencana\s+kerja|renja)\b[^.]{0,100}?\btahun\s*(\d{4})\b", re.I),
-    "lkjip": re.compile(r"(?:lkj\s?ip|laporan\s+kinerja)\b[^.]{0,100}?\btahun\s*(\d{4})\b", re.I),
-    "renstra": re.compile(r"(?:rencana\s+strategis|renstra)\b[^.]{0,150}?(\d{4})\s*[-–—]\s*(\d{4})", re.I),
+    "renja": re.compile(rf"(?:rencana\s+kerja|renja)\b{_SAME_SENTENCE}{{0,100}}?\btahun\s*(\d{{4}})\b", re.I),
+    "lkjip": re.compile(rf"(?:lkj\s?ip|laporan\s+kinerja)\b{_SAME_SENTENCE}{{0,100}}?\btahun\s*(\d{{4}})\b", re.I),
+    "renstra": re.compile(rf"(?:rencana\s+strategis|renstra)\b{_SAME_SENTENCE}{{0,150}}?(\d{{4}})\s*[-–—]\s*(\d{{4}})", re.I),
 }
 
 

@@ -37,3 +37,26 @@ def test_detection_ignores_the_file_name(report_lines, tmp_path):
 def test_unrelated_text_is_rejected():
     with pytest.raises(DetectionError):
         detect_document(["Resep nasi goreng", "Bahan: nasi, telur, kecap"])
+
+
+@pytest.mark.parametrize("phrase", ["Kec. Petir", "KECAMATAN PETIR", "Camat Petir", "kecamatan Petir"])
+def test_every_spelling_of_a_kecamatan_maps_to_one_code(phrase):
+    lines = [f"RENCANA KERJA (RENJA) {phrase} TAHUN 2024", "PEMERINTAH KABUPATEN SERANG"]
+    k = detect_document(lines).kecamatan
+    assert (k.code, k.name, k.kabupaten_kota, k.provinsi) == ("36.04.19", "Petir", "Kabupaten Serang", "Banten")
+
+
+@pytest.mark.parametrize("region, code, kabupaten_kota", [
+    ("KOTA BANDUNG", "32.73.07", "Kota Bandung"),
+    ("KOTA PEKANBARU", "14.71.01", "Kota Pekanbaru"),
+])
+def test_kecamatan_of_the_same_name_in_two_regions_never_merge(region, code, kabupaten_kota):
+    """Sukajadi is a kecamatan of Kota Bandung and of Kota Pekanbaru: the region decides."""
+    lines = ["LAPORAN KINERJA (LKjIP) KECAMATAN SUKAJADI TAHUN 2023", f"PEMERINTAH {region}"]
+    k = detect_document(lines).kecamatan
+    assert (k.code, k.kabupaten_kota) == (code, kabupaten_kota)
+
+
+def test_a_kecamatan_name_alone_in_two_regions_is_an_error_not_a_guess():
+    with pytest.raises(DetectionError, match="ambiguous"):
+        detect_document(["LAPORAN KINERJA (LKjIP) KECAMATAN SUKAJADI TAHUN 2023"])
