@@ -184,6 +184,9 @@ def test_written_codes_win_and_legacy_codes_stay_legacy(first_run):
     warehouse, _ = first_run
     assert _codes(warehouse, "petir", "Tabel 4.1", 662) == {("7.01.01.2.02.0001", "as_written", "sub_kegiatan")}
     assert _codes(warehouse, "serang", "Tabel 2.1", 295) == {("1101.01.001", "legacy", "kegiatan")}
+    # Petir writes `7 1 5 2,01` for the kegiatan of program 7 1 6: a reviewed override corrects it
+    assert _codes(warehouse, "petir", "Tabel 4.1", 706) == {("7.01.06.2.01", "override", "kegiatan")}
+    assert query(warehouse, "select count(*) from marts.fct_target where code_name_disagrees") == [(0,)]
     rows = query(warehouse, """select scheme, level, name, parent_code from marts.dim_nomenclature
                                where nomenclature_code in ('1101.01.001', '1101.01') order by level""")
     assert rows == [("legacy", "kegiatan", "Pelayanan Administrasi Perkantoran", "1101.01"),

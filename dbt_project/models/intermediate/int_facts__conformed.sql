@@ -1,7 +1,8 @@
 -- Facts of current report versions, with the kecamatan and each fact's nomenclature code decided
 -- once, in this order:
---   1. as_written / inherited: an official code read from the row (or the rows above it);
---   2. override: a reviewed entry of seeds/curation/code_overrides.csv (document type + name);
+--   1. override: a reviewed entry of seeds/curation/code_overrides.csv (document type + name),
+--      which also corrects a code the report wrote wrong;
+--   2. as_written / inherited: an official code read from the row (or the rows above it);
 --   3. legacy: a pre-2021 code (Permendagri 13/2006 style, `1101.01`, `001`), kept as legacy
 --      (its own rows in dim_nomenclature, scheme 'legacy');
 --   4. name_match: the item's name matched to an official name (int_items__name_matched);
@@ -75,8 +76,8 @@ conformed as (
         -- item
         year,
         case
-            when written_code is not null then written_code
             when override_code is not null then override_code
+            when written_code is not null then written_code
             -- legacy rows of dim_nomenclature (scheme 'legacy'): `001` under `1101.01` is `1101.01.001`
             when code_method = 'legacy' and item_level = 'kegiatan' and code_parent is not null
                 then code_parent || '.' || code_raw
@@ -84,8 +85,8 @@ conformed as (
             when match_accepted then matched_code
         end as nomenclature_code,
         case
-            when written_code is not null then code_method
             when override_code is not null then 'override'
+            when written_code is not null then code_method
             when code_method = 'legacy' then 'legacy'
             when match_accepted then 'name_match'
             else 'unresolved'
@@ -95,7 +96,7 @@ conformed as (
             when code_method = 'legacy' then null
             when match_accepted then round(match_score / 100, 3)
         end as decimal(4, 3)) as code_confidence,
-        written_code is not null and written_code_name_score < 60 as code_name_disagrees,
+        override_code is null and written_code is not null and written_code_name_score < 60 as code_name_disagrees,
         matched_code as name_match_code,
         match_score as name_match_score,
         runner_up_code as name_match_runner_up,
