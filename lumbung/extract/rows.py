@@ -58,9 +58,11 @@ class LogicalRow:
         return " ".join(self.indicator_cells.get(column, [])).strip() or None
 
     def text(self, role: str) -> str | None:
-        parts = self.texts.get(role) or []
-        joined = " ".join(p for p in parts if p).strip()
-        return joined or None
+        """The role's text over all lines; a part equal to the one before it is the same text
+        written twice (`Rancangan Awal | Hasil Analisis` sides of one item), kept once."""
+        parts = [p for p in self.texts.get(role) or [] if p]
+        kept = [p for i, p in enumerate(parts) if i == 0 or p.lower() != parts[i - 1].lower()]
+        return " ".join(kept).strip() or None
 
 
 @dataclass(frozen=True)
