@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -208,6 +209,48 @@ def test_coverage_mart_accounts_for_every_fact(first_run):
         assert facts == by_method == published
         if document_type == "lkjip":  # the LKjIP writes no codes: names carry it
             assert name_match > facts / 2
+
+
+NIP_RE = re.compile(r"\d{8} ?\d{6} ?\d ?\d{3}")
+# the signature blocks of the four reports, read by hand: each camat's name and NIP
+OFFICIALS = ["ngurah mastika", "farach richi", "fariz ruhiyatullah", "iskandar"]
+NIPS = ["19800327", "19810831", "19660711", "19850702", "19650905"]
+
+
+def _leaks(values) -> list[str]:
+    found = []
+    for value in values:
+        if isinstance(value, str) and not re.fullmatch(r"[0-9a-f]{32,64}", value):  # ids and hashes
+            digits = re.sub(r"\D", "", value)
+            if NIP_RE.search(value) or any(name in value.lower() for name in OFFICIALS) \
+                    or any(nip in digits for nip in NIPS):
+                found.append(value)
+    return found
+
+
+def test_no_nip_and_no_officials_name_in_any_mart_or_export(first_run, tmp_path):
+    """The reports sign off with the camat's name and NIP (`NIP. 19850702 200502 1 002`): the raw
+    tables keep them for lineage, the marts and their Parquet export must not."""
+    warehouse, _ = first_run
+    raw_rows = query(warehouse, "select raw_text from raw.table_rows")
+    tables = [t for (t,) in query(warehouse, "select table_name from information_schema.tables where table_schema = 'marts'")]
+    assert len(tables) >= 8
+    for table in tables:
+        assert _leaks(v for row in query(warehouse, f"select * from marts.{table}") for v in row) == [], table
+    out = tmp_path / "export"
+    subprocess.run([sys.executable, "-m", "lumbung.cli", "export", str(out), "--warehouse", str(warehouse)],
+                   check=True, capture_output=True)
+    exported = sorted(out.glob("*.parquet"))
+    assert len(exported) == len(tables)
+    for parquet in exported:
+        con = duckdb.connect()
+        try:
+            assert _leaks(v for row in con.execute(f"select * from '{parquet}'").fetchall() for v in row) == [], parquet
+        finally:
+            con.close()
+    assert raw_rows  # lineage keeps the raw lines (staging may hold raw text)
+    for path in REPORTS.values():  # the check does see a signature block where there is one
+        assert _leaks(path.read_text(encoding="utf-8").splitlines())
 
 
 def test_quality_results_are_queryable_for_three_stages(first_run):
