@@ -16,7 +16,7 @@ import duckdb
 
 from lumbung import warehouse
 from lumbung.detect import DetectionError, detect_document
-from lumbung.documents import RawDocument, UnreadableDocument, read_document
+from lumbung.documents import RawDocument, UnreadableDocument, read_document, truncation
 from lumbung.extract.engine import extract_document
 
 REPORT_SUFFIXES = {".txt", ".md", ".text"}
@@ -65,6 +65,9 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
     """Detect, extract and load one readable document; returns (facts loaded, problems quarantined)."""
     lines = doc.lines
     meta = detect_document(lines)
+    cut = truncation(lines)  # after detection: an unrelated text is "not a report", not "cut short"
+    if cut is not None:
+        raise UnreadableDocument(cut)
     extraction = extract_document(lines, meta.default_year, meta.period_end_year)
     document_id = doc.document_id
     warehouse.append(con, "raw.documents", [{
@@ -74,6 +77,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
         "kecamatan": meta.kecamatan.name, "kabupaten_kota": meta.kecamatan.kabupaten_kota,
         "provinsi": meta.kecamatan.provinsi, "period_start_year": meta.period_start_year,
         "period_end_year": meta.period_end_year, "run_id": run_id, "loaded_at": warehouse.now(),
+        "text_sha256": doc.text_sha256,
     }])
     warehouse.append(con, "raw.tables", [{"document_id": document_id, **asdict(t)} for t in extraction.tables])
     warehouse.append(con, "raw.table_rows", [
@@ -103,19 +107,31 @@ def ingest(
     """Load every new report of `raw_dir` into the warehouse behind `con`."""
     warehouse.ensure_schema(con)
     seen = warehouse.known_hashes(con)
+    duplicates = warehouse.known_duplicates(con)
+    texts = warehouse.known_texts(con)
     summary = IngestSummary()
     for path in discover(raw_dir):
         summary.files_seen += 1
         source_file = str(path.relative_to(raw_dir))
         sha = sha256_of(path)
-        if sha in seen:
-            summary.files_skipped += 1
+        if seen.get(sha) == source_file or (source_file, sha) in duplicates:
+            summary.files_skipped += 1  # unchanged since it was loaded (or reported as a copy)
             if progress:
                 progress(path, "skipped")
             continue
-        seen.add(sha)
+        if sha in seen:  # the same content under another name: loaded once, the copy is reported
+            _report_copy(con, summary, duplicates, run_id, source_file, sha,
+                         f"same content as {seen[sha]} (sha256 {sha[:12]}…): not loaded twice", path, progress)
+            continue
+        seen[sha] = source_file
         try:
             doc = read_document(path)
+            if doc.text_sha256 in texts:
+                _report_copy(con, summary, duplicates, run_id, source_file, sha,
+                             f"same text as {texts[doc.text_sha256]}, saved with another encoding or line endings "
+                             f"({doc.encoding}): not loaded twice", path, progress)
+                continue
+            texts[doc.text_sha256] = source_file
             con.begin()
             n_facts, n_problems = load_document(con, doc, source_file, run_id)
             con.commit()
@@ -138,6 +154,19 @@ def ingest(
         if progress:
             progress(path, "loaded")
     return summary
+
+
+def _report_copy(con, summary: IngestSummary, duplicates: set, run_id: str, source_file: str, sha: str,
+                 reason: str, path: Path, progress) -> None:
+    """A file whose report is already loaded under another name goes to quarantine, once."""
+    warehouse.quarantine(con, run_id, source_file, sha, None, [
+        {"source_table": None, "source_line": None, "raw_text": None, "step": "duplicate", "reason": reason}
+    ])
+    duplicates.add((source_file, sha))
+    summary.files_quarantined += 1
+    summary.quarantined[source_file] = reason
+    if progress:
+        progress(path, "quarantined")
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

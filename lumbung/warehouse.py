@@ -32,7 +32,8 @@ create table if not exists raw.documents (
     document_id varchar primary key, source_file varchar, source_sha256 varchar, size_bytes bigint,
     encoding varchar, line_count integer, document_type varchar, kecamatan_code varchar,
     kecamatan varchar, kabupaten_kota varchar, provinsi varchar, period_start_year integer,
-    period_end_year integer, run_id varchar, loaded_at timestamptz);
+    period_end_year integer, run_id varchar, loaded_at timestamptz, text_sha256 varchar);
+alter table raw.documents add column if not exists text_sha256 varchar;
 create table if not exists raw.tables (
     document_id varchar, source_table varchar, label_line integer, first_line integer,
     last_line integer, caption varchar, status varchar, columns varchar, facts integer);
@@ -107,8 +108,21 @@ def forget_extractions_unless(con: duckdb.DuckDBPyConnection, fingerprint: str) 
     return had_files
 
 
-def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select source_sha256 from raw.files").fetchall()}
+def known_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Content hash -> the file name it was first seen under."""
+    return dict(con.execute("select source_sha256, source_file from raw.files").fetchall())
+
+
+def known_texts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Text hash -> the file name of the loaded document with that text."""
+    return dict(con.execute(
+        "select text_sha256, min(source_file) from raw.documents where text_sha256 is not null group by 1").fetchall())
+
+
+def known_duplicates(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(file name, hash) of the files already quarantined as a copy of another file."""
+    return set(con.execute(
+        "select source_file, source_sha256 from audit.quarantine where step = 'duplicate'").fetchall())
 
 
 def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
