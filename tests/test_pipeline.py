@@ -275,21 +275,6 @@ def test_second_run_loads_nothing_and_publishes_the_same_marts(first_run, raw_di
     assert query(warehouse, "select count(*) from raw.documents") == [(4,)]
 
 
-def test_unreadable_file_is_quarantined_and_the_run_goes_on(prefect_harness, raw_dir, tmp_path):
-    from flows.nightly import nightly
-
-    mixed = tmp_path / "raw"
-    shutil.copytree(raw_dir, mixed)
-    (mixed / "scan.pdf").write_bytes(b"%PDF-1.7\x00\x01\x02binary")
-    (mixed / "resep.txt").write_text("Resep nasi goreng\nBahan: nasi, telur\n", encoding="utf-8")
-    warehouse = tmp_path / "wh" / "lumbung.duckdb"
-    result = nightly(raw_dir=str(mixed), warehouse=str(warehouse))
-    assert result["files_loaded"] == 4 and result["files_quarantined"] == 2
-    reasons = dict(query(warehouse, "select source_file, reason from audit.quarantine where step = 'document'"))
-    assert "binary" in reasons["scan.pdf"]
-    assert "no Renja, Renstra or LKjIP" in reasons["resep.txt"]
-
-
 def test_failed_gate_publishes_nothing(prefect_harness, tmp_path):
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed
