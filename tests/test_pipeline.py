@@ -262,19 +262,6 @@ def test_quality_results_are_queryable_for_three_stages(first_run):
     assert query(warehouse, "select outcome, files_loaded from audit.runs") == [("published", 4)]
 
 
-def test_second_run_loads_nothing_and_publishes_the_same_marts(first_run, raw_dir):
-    from flows.nightly import nightly
-
-    warehouse, _ = first_run
-    snapshot = "select * from marts.{} order by fact_id"
-    before = {t: query(warehouse, snapshot.format(t)) for t in ("fct_target", "fct_realisation")}
-    result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse))
-    assert (result["files_loaded"], result["files_skipped"]) == (0, 4)
-    after = {t: query(warehouse, snapshot.format(t)) for t in ("fct_target", "fct_realisation")}
-    assert after == before
-    assert query(warehouse, "select count(*) from raw.documents") == [(4,)]
-
-
 def test_failed_gate_publishes_nothing(prefect_harness, tmp_path):
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed

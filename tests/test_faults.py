@@ -1,0 +1,104 @@
+"""Faults on a real `lumbung run` (a child process): killed with SIGKILL at several moments, two
+runs at once, ten runs without input change.  The published warehouse must stay what it was,
+open, and the next run must complete."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPORTS
+
+pytestmark = pytest.mark.pipeline
+
+
+def run_cli(raw: Path, warehouse: Path, **popen) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "lumbung.cli", "run", "--raw-dir", str(raw), "--warehouse", str(warehouse),
+         "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **popen)
+
+
+def state(warehouse: Path) -> tuple:
+    """What a reader sees: documents and every published fact."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        documents = con.execute("select document_id, version_number, is_current from marts.dim_document order by 1").fetchall()
+        facts = [con.execute(f"select * from marts.{t} order by fact_id").fetchall() for t in ("fct_target", "fct_realisation")]
+        return documents, facts
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    for path in REPORTS.values():
+        shutil.copy2(path, raw / path.name)
+    warehouse = tmp_path_factory.mktemp("wh") / "lumbung.duckdb"
+    first = run_cli(raw, warehouse)
+    assert first.wait(timeout=600) == 0, first.stderr.read()
+    return raw, warehouse
+
+
+def test_a_run_killed_at_any_moment_leaves_the_published_warehouse_as_it_was(published):
+    raw, warehouse = published
+    before = state(warehouse)
+    lines = REPORTS["petir"].read_text(encoding="utf-8").split("\n")
+    lines[483] = lines[483].replace("3.552.000.000", "3.600.000.000")  # a new version to build
+    (raw / "renja-petir-2024-revisi.txt").write_text("\n".join(lines), encoding="utf-8")
+    killed = 0
+    for delay in (0.5, 3.0, 7.0, 12.0):  # during start-up, ingest, dbt, the gates
+        run = run_cli(raw, warehouse)
+        time.sleep(delay)
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+            killed += 1
+            assert state(warehouse) == before, f"killed after {delay}s"
+        else:  # the machine was fast: the run finished and published the new version
+            assert run.returncode == 0, run.stderr.read()
+            before = state(warehouse)
+    assert killed >= 2
+    final = run_cli(raw, warehouse)  # no stale lock, no stale build file in the way
+    assert final.wait(timeout=600) == 0, final.stderr.read()
+    documents, _facts = state(warehouse)
+    assert [(v, c) for _id, v, c in documents if v == 2] == [(2, True)]
+
+
+def test_a_second_run_started_meanwhile_exits_with_a_clear_message(published):
+    raw, warehouse = published
+    before = state(warehouse)
+    first = run_cli(raw, warehouse)
+    time.sleep(2.0)
+    second = run_cli(raw, warehouse)
+    assert second.wait(timeout=120) == 1
+    assert "another lumbung run is writing" in second.stderr.read()
+    assert first.wait(timeout=600) == 0, first.stderr.read()
+    assert state(warehouse) == before  # nothing new to load: the same marts
+
+
+def test_ten_runs_without_input_change_publish_identical_marts(prefect_harness, published):
+    from flows.nightly import nightly
+
+    raw, warehouse = published
+    before = state(warehouse)
+    for _ in range(10):
+        result = nightly(raw_dir=str(raw), warehouse=str(warehouse))
+        assert result["files_loaded"] == 0
+    after = state(warehouse)
+    assert after == before
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*) - count(distinct fact_id) from marts.fct_target").fetchone() == (0,)
+        assert con.execute("select count(*) from audit.runs where outcome = 'published'").fetchone()[0] >= 10
+    finally:
+        con.close()
