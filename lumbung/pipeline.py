@@ -107,6 +107,7 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
     ]
     failed: list[str] = []
     errors: list[str] = []
+    tests: list[dict] = []
     with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -117,6 +118,10 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
                 continue
             name = event.get("info", {}).get("name", "")
             node = event.get("data", {}).get("node_info")
+            if name == "LogTestResult" and node:
+                tests.append({"unique_id": node["unique_id"], "test": event["data"].get("name", ""),
+                              "model": event["data"].get("attached_node") or "", "status": event["data"].get("status", ""),
+                              "failures": event["data"].get("num_failures")})
             if name in NODE_RESULT_EVENTS and node:
                 if node.get("node_status") in ("error", "fail", "runtime error"):
                     failed.append(node["unique_id"])
@@ -124,9 +129,30 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
                     on_node(node["unique_id"], node.get("node_status", ""))
             elif event.get("info", {}).get("level") == "error":
                 errors.append(event["info"].get("msg", ""))
+    _record_dbt_tests(ctx, tests)
     if proc.returncode != 0:
         detail = ", ".join(failed[:5]) or " | ".join(e for e in errors if e)[-500:]
         raise PipelineFailed(f"dbt build failed: {detail}")
+
+
+def _record_dbt_tests(ctx: RunContext, tests: list[dict]) -> None:
+    """dbt's data tests beside the GX expectations in `audit.expectation_results` (stage `dbt`),
+    with the severity each test is configured with (dbt's manifest)."""
+    manifest_path = ctx.build.parent / "dbt_target" / "manifest.json"
+    nodes = json.loads(manifest_path.read_text())["nodes"] if manifest_path.exists() else {}
+    stamp = warehouse.now()
+    rows = []
+    for t in tests:
+        node = nodes.get(t["unique_id"], {})
+        severity = str(node.get("config", {}).get("severity", "error")).lower()
+        rows.append({
+            "run_id": ctx.run_id, "stage": "dbt", "suite": "dbt", "table_name": t["model"].split(".")[-1],
+            "expectation": t["test"], "column_name": node.get("column_name"), "severity": severity,
+            "success": t["status"] == "pass", "element_count": None, "unexpected_count": t["failures"],
+            "observed": t["status"], "validated_at": stamp,
+        })
+    with warehouse.connect(ctx.build) as con:
+        warehouse.append(con, "audit.expectation_results", rows)
 
 
 def run_quality(ctx: RunContext, stage: str) -> list[ExpectationOutcome]:

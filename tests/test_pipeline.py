@@ -256,7 +256,10 @@ def test_no_nip_and_no_officials_name_in_any_mart_or_export(first_run, tmp_path)
 def test_quality_results_are_queryable_for_three_stages(first_run):
     warehouse, result = first_run
     stages = query(warehouse, f"select distinct stage from audit.expectation_results where run_id = '{result['run_id']}'")
-    assert {s for (s,) in stages} == {"raw", "staging", "marts"}
+    assert {s for (s,) in stages} == {"raw", "staging", "marts", "dbt"}
+    review = query(warehouse, f"""select severity, success, unexpected_count from audit.expectation_results
+                                  where run_id = '{result['run_id']}' and expectation = 'assert_reconciliation_mismatches_are_reviewed'""")
+    assert review and review[0][0] == "warn"  # unreviewed mismatches are reported, not blocking
     failed_errors = query(warehouse, "select count(*) from audit.expectation_results where severity = 'error' and not success")
     assert failed_errors == [(0,)]
     assert query(warehouse, "select outcome, files_loaded from audit.runs") == [("published", 4)]
