@@ -68,9 +68,16 @@ def test_a_run_killed_at_any_moment_leaves_the_published_warehouse_as_it_was(pub
             assert run.returncode == 0, run.stderr.read()
             before = state(warehouse)
     assert killed >= 2
-    final = run_cli(raw, warehouse)  # no stale lock, no stale build file in the way
-    assert final.wait(timeout=600) == 0, final.stderr.read()
-    documents, _facts = state(warehouse)
+    reader = duckdb.connect(str(warehouse), read_only=True)  # an analyst connected during the run
+    try:
+        seen_before = reader.execute("select count(*), max(version_number) from marts.dim_document").fetchone()
+        final = run_cli(raw, warehouse)  # no stale lock, no stale build file in the way
+        assert final.wait(timeout=600) == 0, final.stderr.read()
+        # the open connection keeps reading the marts it opened, never a mix of old and new
+        assert reader.execute("select count(*), max(version_number) from marts.dim_document").fetchone() == seen_before
+    finally:
+        reader.close()
+    documents, _facts = state(warehouse)  # a new connection sees the new marts
     assert [(v, c) for _id, v, c in documents if v == 2] == [(2, True)]
 
 
