@@ -266,91 +266,131 @@ def _identify(row: LogicalRow, previous: LogicalRow | None, context: str | None)
             row.structural = True
 
 
+@dataclass
+class _LineParts:
+    """One part of a source line (see `_split_line`), its cells sorted by role."""
+
+    part: str
+    roles: dict[str, list[tuple[int, str]]]
+    measures: dict[int, tuple[str, int]]
+    derived: dict[int, tuple[str, int]]
+    has_numbers: bool
+    code_cells: list[str]
+    row_number: str | None
+    texts: dict[str, list[str]]
+    emphasised: bool
+
+
+class _RowBuilder:
+    """The state of reading one table's lines: the rows so far, the code context, the row still
+    waiting for its numbers, the last row of each part."""
+
+    def __init__(self, header: Header, neutral: bool):
+        self.header, self.neutral = header, neutral
+        self.rows: list[LogicalRow] = []
+        self.problems: list[RowProblem] = []
+        self.context: str | None = None
+        self.legacy_program: str | None = None  # the last pre-2021 program code (`1101.01`)
+        self.pending_name: LogicalRow | None = None  # a named row still waiting for its numbers
+        self.last_of: dict[str, LogicalRow] = {}  # the last row of each part (outer item, item)
+        self.measure_cols = {c.index for c in header.columns if c.role in ("measure", "derived")}
+        self.boundary = _outer_boundary(header)
+        self.offset = 0  # how far the last line's numbers sat from their columns
+
+    def add_line(self, line: SourceLine) -> None:
+        header = self.header
+        line_cells = line.cells
+        if not any(line_cells) or is_repeated_header(line_cells, header) or is_numbering_row(line_cells):
+            return
+        kinds = {cell_kind(c) for c in line_cells}
+        numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
+        words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
+        # wrapped numbers, and a heading with no numbers, sit where the line above put its cells
+        alignment = align_row(line_cells, header.columns, self.offset if numbers_only or words_only else 0, self.neutral)
+        self.offset = alignment.offset
+        shift_note = "cells moved to fit the header columns" if alignment.moved else None
+        aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
+        if words_only and self.boundary is not None and self.rows and self.rows[-1].part == "item":
+            aligned = _words_to_inner(aligned, header, self.boundary)
+        for part, cells in _split_line(aligned, header, self.boundary):
+            self._add_part(line, self._parts(line, part, cells), shift_note)
+
+    def _parts(self, line: SourceLine, part: str, cells: list[str]) -> _LineParts:
+        roles = _cells_by_role(cells, self.header)
+        measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
+        return _LineParts(
+            part=part,
+            roles=roles,
+            measures=measures,
+            derived={i: (v, line.number) for i, v in roles.get("derived", [])},
+            has_numbers=bool(measures) or any(i in self.measure_cols for i, _ in roles.get("derived", [])),
+            code_cells=[frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)],
+            row_number=next((v for _, v in roles.get("row_number", [])), None),
+            texts={r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)},
+            emphasised=any(  # a bold name or a bold amount; bold `Nihil` on every row says nothing
+                v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])]
+                if cell_kind(v) not in ("marker", "empty")),
+        )
+
+    def _add_part(self, line: SourceLine, p: _LineParts, shift_note: str | None) -> None:
+        previous = self.last_of.get(p.part)
+        heading = bool(p.texts.get("name")) and p.emphasised and previous is not None and not previous.emphasised
+        if not p.code_cells and not p.has_numbers and not heading:
+            if previous is not None:  # wrapped text: belongs to the row above
+                _extend(previous, line, _indicator_words_to_indicator(p.texts, self.header), p.roles)
+            return
+        pending = self.pending_name
+        if not p.code_cells and not p.texts.get("name") and p.has_numbers and pending is not None and pending.part == p.part:
+            pending.values.update(p.measures)  # numbers on the line after their name
+            pending.derived.update(p.derived)
+            if shift_note:
+                pending.notes.append(shift_note)
+            _extend(pending, line, p.texts, p.roles)
+            self.pending_name = None
+            return
+        self._new_row(line, p, previous, shift_note)
+
+    def _new_row(self, line: SourceLine, p: _LineParts, previous: LogicalRow | None, shift_note: str | None) -> None:
+        code = _choose_code(p.code_cells, p.row_number, self.context) if p.code_cells else None
+        if code is not None and code.method == "legacy":  # `001` belongs to the legacy program above
+            if code.level == "program":
+                self.legacy_program = code.raw
+            elif code.level == "kegiatan" and self.legacy_program:
+                code = replace(code, parent=self.legacy_program)
+        row = LogicalRow(line.number, [line.number], code, p.texts, p.measures, derived=p.derived, part=p.part)
+        row.add_indicators(p.roles.get("indicator", []))
+        row.own_text = any(p.texts.get(role) for role in ("name", "indicator", "unit", "location", "month"))
+        row.emphasised = p.emphasised
+        if p.row_number and OUTLINE_RE.match(p.row_number):
+            row.outline = p.row_number.rstrip(".").count(".") + 1
+        if shift_note:
+            row.notes.append(shift_note)
+        _identify(row, previous, self.context)
+        if code is not None and code.canonical:
+            self.context = code.canonical
+        if code is not None and code.method == "invalid":
+            self.problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
+        self.rows.append(row)
+        self.last_of[p.part] = row
+        self.pending_name = row if not p.measures and row.text("name") else None
+
+
+def _extend(row: LogicalRow, line: SourceLine, texts: dict[str, list[str]], roles: dict[str, list[tuple[int, str]]]) -> None:
+    """Add a further line's words to a row."""
+    for role, parts in texts.items():
+        row.texts.setdefault(role, []).extend(parts)
+    row.add_indicators(roles.get("indicator", []))
+    row.lines.append(line.number)
+
+
 def build_rows(
     lines: list[SourceLine], header: Header, neutral: bool = False
 ) -> tuple[list[LogicalRow], list[RowProblem]]:
     """Turn a table's data lines into logical rows; lines that cannot be placed become problems.
     `neutral`: align without preferring money or indicator columns (see `align.fit_cost`)."""
-    rows: list[LogicalRow] = []
-    problems: list[RowProblem] = []
-    context: str | None = None
-    legacy_program: str | None = None  # the last pre-2021 program code (`1101.01`)
-    pending_name: LogicalRow | None = None  # a named row still waiting for its numbers
-    last_of: dict[str, LogicalRow] = {}  # the last row of each part (outer item, item)
-    measure_cols = {c.index for c in header.columns if c.role in ("measure", "derived")}
-    boundary = _outer_boundary(header)
-    offset = 0  # how far the last line's numbers sat from their columns
+    builder = _RowBuilder(header, neutral)
     for line in lines[header.body_start :]:
-        line_cells = line.cells
-        if not any(line_cells) or is_repeated_header(line_cells, header) or is_numbering_row(line_cells):
-            continue
-        kinds = {cell_kind(c) for c in line_cells}
-        numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
-        words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
-        # wrapped numbers, and a heading with no numbers, sit where the line above put its cells
-        alignment = align_row(line_cells, header.columns, offset if numbers_only or words_only else 0, neutral)
-        offset = alignment.offset
-        shift_note = "cells moved to fit the header columns" if alignment.moved else None
-        aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
-        if words_only and boundary is not None and rows and rows[-1].part == "item":
-            aligned = _words_to_inner(aligned, header, boundary)
-        for part, cells in _split_line(aligned, header, boundary):
-            roles = _cells_by_role(cells, header)
-            measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
-            derived = {i: (v, line.number) for i, v in roles.get("derived", [])}
-            has_numbers = bool(measures) or any(i in measure_cols for i, _ in roles.get("derived", []))
-            code_cells = [frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)]
-            row_number = next((v for _, v in roles.get("row_number", [])), None)
-            texts = {r: [v for _, v in roles.get(r, [])] for r in TEXT_ROLES if roles.get(r)}
-            previous = last_of.get(part)
-            emphasised = any(  # a bold name or a bold amount; bold `Nihil` on every row says nothing
-                v in line.emphasised for _, v in [*roles.get("name", []), *roles.get("measure", [])]
-                if cell_kind(v) not in ("marker", "empty"))
-            heading = bool(texts.get("name")) and emphasised and previous is not None and not previous.emphasised
-
-            if not code_cells and not has_numbers and not heading:
-                if previous is not None:  # wrapped text: belongs to the row above
-                    texts = _indicator_words_to_indicator(texts, header)
-                    for role, parts in texts.items():
-                        previous.texts.setdefault(role, []).extend(parts)
-                    previous.add_indicators(roles.get("indicator", []))
-                    previous.lines.append(line.number)
-                continue
-
-            if not code_cells and not texts.get("name") and has_numbers and pending_name is not None and pending_name.part == part:
-                pending_name.values.update(measures)  # numbers on the line after their name
-                pending_name.derived.update(derived)
-                pending_name.lines.append(line.number)
-                if shift_note:
-                    pending_name.notes.append(shift_note)
-                for role, parts in texts.items():
-                    pending_name.texts.setdefault(role, []).extend(parts)
-                pending_name.add_indicators(roles.get("indicator", []))
-                pending_name = None
-                continue
-
-            code = _choose_code(code_cells, row_number, context) if code_cells else None
-            if code is not None and code.method == "legacy":  # `001` belongs to the legacy program above
-                if code.level == "program":
-                    legacy_program = code.raw
-                elif code.level == "kegiatan" and legacy_program:
-                    code = replace(code, parent=legacy_program)
-            row = LogicalRow(line.number, [line.number], code, texts, measures, derived=derived, part=part)
-            row.add_indicators(roles.get("indicator", []))
-            row.own_text = any(texts.get(role) for role in ("name", "indicator", "unit", "location", "month"))
-            row.emphasised = emphasised
-            if row_number and OUTLINE_RE.match(row_number):
-                row.outline = row_number.rstrip(".").count(".") + 1
-            if shift_note:
-                row.notes.append(shift_note)
-            _identify(row, previous, context)
-            if code is not None and code.canonical:
-                context = code.canonical
-            if code is not None and code.method == "invalid":
-                problems.append(RowProblem(line.number, line.text, "code", code.reason or "unreadable code"))
-            rows.append(row)
-            last_of[part] = row
-            pending_name = row if not measures and row.text("name") else None
-    _close_table(rows)
-    _settle_structural_levels(rows, header)
-    return rows, problems
+        builder.add_line(line)
+    _close_table(builder.rows)
+    _settle_structural_levels(builder.rows, header)
+    return builder.rows, builder.problems
