@@ -334,7 +334,8 @@ class _RowBuilder:
 
     def _add_part(self, line: SourceLine, p: _LineParts, shift_note: str | None) -> None:
         previous = self.last_of.get(p.part)
-        heading = bool(p.texts.get("name")) and p.emphasised and previous is not None and not previous.emphasised
+        heading = bool(p.texts.get("name")) and previous is not None and (
+            (p.emphasised and not previous.emphasised) or _starts_an_item(p.texts, previous))
         if not p.code_cells and not p.has_numbers and not heading:
             if previous is not None:  # wrapped text: belongs to the row above
                 _extend(previous, line, _indicator_words_to_indicator(p.texts, self.header), p.roles)
@@ -373,6 +374,16 @@ class _RowBuilder:
         self.rows.append(row)
         self.last_of[p.part] = row
         self.pending_name = row if not p.measures and row.text("name") else None
+
+
+def _starts_an_item(texts: dict[str, list[str]], previous: LogicalRow) -> bool:
+    """A line of words only, written the same in both name columns of a two-sided table
+    (`Administrasi Keuangan Perangkat Daerah | | ... | Administrasi Keuangan Perangkat Daerah`)
+    under a row that has its numbers, is the next item's heading, not the rest of the name above
+    (a wrapped name breaks at a different place on each side)."""
+    names = texts.get("name") or []
+    return (len(names) == 2 and names[0].lower() == names[1].lower() and not set(texts) - {"name"}
+            and bool(previous.values))
 
 
 def _extend(row: LogicalRow, line: SourceLine, texts: dict[str, list[str]], roles: dict[str, list[tuple[int, str]]]) -> None:
