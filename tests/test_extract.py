@@ -266,3 +266,11 @@ def test_each_target_column_carries_its_own_indicator(extractions):
     forward = [f.indicator for f in extractions["petir"].facts
                if f.source_table == "Tabel 4.1" and f.source_line == 662 and f.metric == "indicator" and f.year == 2025]
     assert forward == ["Persentase Perencanaan"]
+
+
+def test_a_heading_on_both_sides_is_an_item_not_a_wrapped_name(extractions):
+    """Serang Tabel 2.4 line 435 writes `Administrasi Keuangan Perangkat Daerah` in both name
+    columns with no numbers, under the complete row of line 433."""
+    items = {i.row_line: i.item_name for i in extractions["serang"].items if i.source_table == "Tabel 2.4"}
+    assert items[433] == "Evaluasi kinerja perangkat daerah"
+    assert items[435] == "Administrasi Keuangan Perangkat Daerah"
