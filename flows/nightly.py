@@ -26,9 +26,9 @@ def ingest_task(ctx: pipeline.RunContext, raw_dir: Path, show_progress: bool):
 
 
 @task(name="transform", cache_policy=NO_CACHE)
-def transform_task(ctx: pipeline.RunContext, show_progress: bool) -> None:
+def transform_task(ctx: pipeline.RunContext, show_progress: bool) -> list[str]:
     with dbt_progress(show_progress) as progress:
-        pipeline.run_dbt(ctx, progress)
+        return pipeline.run_dbt(ctx, progress)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -61,7 +61,7 @@ def nightly(
             summary = ingest_task(ctx, Path(raw_dir), show_progress)
             logger.info("ingest: %s", summary)
             pipeline.check_gates(validate_task(ctx, "raw"))
-            transform_task(ctx, show_progress)
+            dbt_warnings = transform_task(ctx, show_progress)
             outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
             pipeline.check_gates(outcomes)
             facts = pipeline.count_published_facts(ctx.build)
@@ -81,7 +81,7 @@ def nightly(
         "files_quarantined": summary.files_quarantined,
         "quarantined": summary.quarantined,
         "facts_published": facts,
-        "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings],
+        "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings] + dbt_warnings,
     }
 
 

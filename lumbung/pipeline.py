@@ -89,8 +89,9 @@ def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], N
         return ingest(con, raw_dir, ctx.run_id, progress=progress)
 
 
-def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) -> None:
-    """`dbt build` (seeds, models, data tests) against the build copy.
+def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) -> list[str]:
+    """`dbt build` (seeds, models, data tests) against the build copy; returns the warn-level
+    tests that found rows (their outcomes are in `audit.expectation_results`).
 
     dbt runs in a child process: dbt-duckdb keeps its DuckDB connection open for the life of
     the process, which would block publishing the file, and dbt allows one invocation per
@@ -133,6 +134,7 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
     if proc.returncode != 0:
         detail = ", ".join(failed[:5]) or " | ".join(e for e in errors if e)[-500:]
         raise PipelineFailed(f"dbt build failed: {detail}")
+    return [f"dbt: {t['test']} ({t['failures']} rows)" for t in tests if t["status"] == "warn"]
 
 
 def _record_dbt_tests(ctx: RunContext, tests: list[dict]) -> None:
