@@ -43,11 +43,13 @@ def discover(raw_dir: Path) -> list[Path]:
 
 
 def extractor_fingerprint() -> str:
-    """A hash of the code that turns a file into rows (reading, detection, extraction): facts in a
-    warehouse built by other code are stale, whatever the files' hashes say."""
+    """A hash of the code that turns a file into rows (reading, detection, extraction, what is
+    loaded or quarantined): facts in a warehouse built by other code are stale, whatever the
+    files' hashes say."""
     package = Path(__file__).parent
     h = hashlib.sha256()
-    for source in sorted([*(package / "extract").glob("*.py"), package / "detect.py", package / "documents.py"]):
+    code = [*(package / "extract").glob("*.py"), package / "detect.py", package / "documents.py", package / "ingest.py"]
+    for source in sorted(code):
         h.update(source.name.encode())
         h.update(source.read_bytes())
     return h.hexdigest()[:16]
