@@ -145,14 +145,35 @@ def test_reconciliation_recomputes_stated_ratios(first_run):
     assert rows[343][1:] == ("mismatch", Decimal("99.19"), Decimal("100.00"))
 
 
+def test_official_codes_fix_a_parent_the_layout_gets_wrong(first_run):
+    """Seririt B. Realisasi Anggaran numbers the sub kegiatan of kegiatan 2.4 (line 1034) as `2.5`
+    (line 1035): its code 7.01.02.2.04.0003 puts it under 7.01.02.2.04, so the program's pagu is
+    no longer compared with a sum that counts 500,000 twice."""
+    warehouse, _ = first_run
+    rows = query(warehouse, f"""
+        select c.row_line, c.layout_parent_index = p.row_index, c.parent_from, p.row_line, c.nomenclature_code
+        from intermediate.int_items__hierarchy c
+        join intermediate.int_items__hierarchy p
+          on p.document_id = c.document_id and p.source_table = c.source_table and p.row_index = c.parent_index
+        join marts.dim_document d on d.document_id = c.document_id
+        where d.source_file = '{REPORTS["seririt"].name}' and c.source_table = 'B. REALISASI ANGGARAN'
+          and c.row_line = 1035""")
+    assert rows == [(1035, False, "code", 1034, "7.01.02.2.04.0003")]
+    statuses = {r[0] for r in query(warehouse, f"""
+        select r.status from audit.reconciliation r join marts.dim_document d using (document_id)
+        where d.source_file = '{REPORTS["seririt"].name}' and r.source_table = 'B. REALISASI ANGGARAN'
+          and r.source_line = 1020 and r.check_type = 'parent_vs_children'""")}
+    assert statuses == {"match"}
+
+
 def test_reconciliation_checks_every_stated_total(first_run):
     warehouse, _ = first_run
     statuses = dict(query(warehouse, "select status, count(*) from audit.reconciliation group by all"))
     assert statuses.get("match", 0) > 300  # most stated amounts add up: the hierarchy is read right
     unchecked = query(warehouse, """
-        select count(*) from raw.table_items i
+        select count(*) from intermediate.int_items__hierarchy i
         where i.item_level in ('program', 'kegiatan') and exists (
-            select 1 from raw.table_items c where c.document_id = i.document_id
+            select 1 from intermediate.int_items__hierarchy c where c.document_id = i.document_id
               and c.source_table = i.source_table and c.parent_index = i.row_index)
           and exists (
             select 1 from raw.extracted_facts f where f.document_id = i.document_id and f.metric = 'budget'

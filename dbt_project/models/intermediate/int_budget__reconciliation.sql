@@ -6,6 +6,7 @@
 --                       `1.000.000`): its value is kept as the document states it, and listed
 --                       here for a person to look at.
 -- One row per check and measure (kind, year, variant, month). Amounts are never corrected.
+-- Who contains whom: int_items__hierarchy (official codes where known, else the layout).
 {% set tolerance = 1 %}  {#- rupiah: sums of amounts written with cents may differ by rounding -#}
 
 with documents as (
@@ -13,9 +14,9 @@ with documents as (
 ),
 
 items as (
-    select i.*, d.kecamatan_id
-    from {{ ref('stg_lumbung__table_items') }} as i
-    inner join documents as d on d.document_id = i.document_id
+    select h.*, d.kecamatan_id
+    from {{ ref('int_items__hierarchy') }} as h
+    inner join documents as d on d.document_id = h.document_id
 ),
 
 budget_facts as (
