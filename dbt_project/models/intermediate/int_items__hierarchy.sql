@@ -7,17 +7,33 @@ with items as (
     select * from {{ ref('stg_lumbung__table_items') }}
 ),
 
--- each item's official code (as decided for its facts) and the code's official parent
+-- each item's official code: as decided for its facts, or, for an item without facts (a
+-- heading with no amounts), its written or name-matched code
+fact_codes as (
+    select document_id, source_table, row_index, any_value(nomenclature_code) as nomenclature_code
+    from {{ ref('int_facts__conformed') }}
+    where nomenclature_code is not null
+    group by all
+),
+
+match_codes as (
+    select document_id, source_table, row_index, matched_code as nomenclature_code
+    from {{ ref('int_items__name_matched') }}
+    where accepted
+),
+
 item_codes as (
     select
-        f.document_id,
-        f.source_table,
-        f.row_index,
-        any_value(f.nomenclature_code) as nomenclature_code,
-        any_value(n.parent_code) as official_parent_code
-    from {{ ref('int_facts__conformed') }} as f
-    inner join {{ ref('stg_reference__nomenclature') }} as n on n.nomenclature_code = f.nomenclature_code
-    group by all
+        coalesce(f.document_id, m.document_id) as document_id,
+        coalesce(f.source_table, m.source_table) as source_table,
+        coalesce(f.row_index, m.row_index) as row_index,
+        coalesce(f.nomenclature_code, m.nomenclature_code) as nomenclature_code,
+        n.parent_code as official_parent_code
+    from fact_codes as f
+    full outer join match_codes as m
+        on m.document_id = f.document_id and m.source_table = f.source_table and m.row_index = f.row_index
+    inner join {{ ref('stg_reference__nomenclature') }} as n
+        on n.nomenclature_code = coalesce(f.nomenclature_code, m.nomenclature_code)
 ),
 
 parents_by_code as (
