@@ -42,56 +42,6 @@ children as (
     where parent_index is not null
 ),
 
-child_counts as (
-    select
-        document_id,
-        source_table,
-        parent_index,
-        count(*) as parts,
-        string_agg(distinct item_level, ', ') as part_level,
-        string_agg(cast(row_line as varchar), ', ' order by row_index) as part_lines
-    from children
-    group by all
-),
-
-child_sums as (
-    select
-        c.document_id,
-        c.source_table,
-        c.parent_index,
-        a.kind,
-        a.year,
-        a.variant,
-        a.month,
-        sum(a.value) as computed_value,
-        count(a.value) as parts_with_value,
-        string_agg(case when a.value_flag is not null then a.value_raw || ' (line ' || a.source_line || ')' end, '; ')
-            as flagged_parts
-    from children as c
-    inner join amounts as a
-        on a.document_id = c.document_id and a.source_table = c.source_table and a.row_index = c.row_index
-    group by all
-),
-
-parent_checks as (
-    select
-        'parent_vs_children' as check_type,
-        p.*,
-        cc.parts,
-        cc.part_level,
-        cc.part_lines,
-        cs.computed_value,
-        coalesce(cs.parts_with_value, 0) as parts_with_value,
-        cs.flagged_parts
-    from amounts as p
-    inner join child_counts as cc
-        on cc.document_id = p.document_id and cc.source_table = p.source_table and cc.parent_index = p.row_index
-    left join child_sums as cs
-        on cs.document_id = p.document_id and cs.source_table = p.source_table and cs.parent_index = p.row_index
-        and cs.kind = p.kind and cs.year = p.year
-        and cs.variant is not distinct from p.variant and cs.month is not distinct from p.month
-),
-
 -- a total closes the items since the previous total; a total at the top of a table
 -- (`KECAMATAN SERANG` above everything) covers the items below it instead
 totals as (
@@ -145,60 +95,66 @@ total_parts as (
         = case i.item_level when 'urusan' then 1 when 'program' then 2 when 'kegiatan' then 3 else 4 end
 ),
 
-total_counts as (
+-- the rows each stated amount covers: a parent's children, a total's top-level items
+parts as (
+    select 'parent_vs_children' as check_type, document_id, source_table, parent_index as container_index,
+        row_index, row_line, item_level
+    from children
+    union all
+    select 'total_vs_items', document_id, source_table, total_index, row_index, row_line, item_level
+    from total_parts
+),
+
+part_counts as (
     select
+        check_type,
         document_id,
         source_table,
-        total_index,
+        container_index,
         count(*) as parts,
-        string_agg(distinct item_level, ', ') as part_level,
+        string_agg(distinct item_level, ', ' order by item_level) as part_level,
         string_agg(cast(row_line as varchar), ', ' order by row_index) as part_lines
-    from total_parts
+    from parts
     group by all
 ),
 
-total_sums as (
+part_sums as (
     select
-        tp.document_id,
-        tp.source_table,
-        tp.total_index,
+        p.check_type,
+        p.document_id,
+        p.source_table,
+        p.container_index,
         a.kind,
         a.year,
         a.variant,
         a.month,
         sum(a.value) as computed_value,
         count(a.value) as parts_with_value,
-        string_agg(case when a.value_flag is not null then a.value_raw || ' (line ' || a.source_line || ')' end, '; ')
-            as flagged_parts
-    from total_parts as tp
+        string_agg(case when a.value_flag is not null then a.value_raw || ' (line ' || a.source_line || ')' end, '; '
+            order by a.source_line) as flagged_parts
+    from parts as p
     inner join amounts as a
-        on a.document_id = tp.document_id and a.source_table = tp.source_table and a.row_index = tp.row_index
+        on a.document_id = p.document_id and a.source_table = p.source_table and a.row_index = p.row_index
     group by all
 ),
 
-total_checks as (
-    select
-        'total_vs_items' as check_type,
-        t.*,
-        tc.parts,
-        tc.part_level,
-        tc.part_lines,
-        ts.computed_value,
-        coalesce(ts.parts_with_value, 0) as parts_with_value,
-        ts.flagged_parts
-    from amounts as t
-    inner join total_counts as tc
-        on tc.document_id = t.document_id and tc.source_table = t.source_table and tc.total_index = t.row_index
-    left join total_sums as ts
-        on ts.document_id = t.document_id and ts.source_table = t.source_table and ts.total_index = t.row_index
-        and ts.kind = t.kind and ts.year = t.year
-        and ts.variant is not distinct from t.variant and ts.month is not distinct from t.month
-),
-
 sum_checks as (
-    select * from parent_checks
-    union all by name
-    select * from total_checks
+    select
+        pc.check_type,
+        t.*,
+        pc.parts,
+        pc.part_level,
+        pc.part_lines,
+        ps.computed_value,
+        coalesce(ps.parts_with_value, 0) as parts_with_value,
+        ps.flagged_parts
+    from amounts as t
+    inner join part_counts as pc
+        on pc.document_id = t.document_id and pc.source_table = t.source_table and pc.container_index = t.row_index
+    left join part_sums as ps
+        on ps.check_type = pc.check_type and ps.document_id = t.document_id and ps.source_table = t.source_table
+        and ps.container_index = t.row_index and ps.kind = t.kind and ps.year = t.year
+        and ps.variant is not distinct from t.variant and ps.month is not distinct from t.month
 ),
 
 irregular as (
