@@ -24,6 +24,17 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    """Rows of `sql` on a published warehouse, opened read-only as an analyst would."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def report_lines() -> dict[str, list[str]]:
     return {name: read_document(path).lines for name, path in REPORTS.items()}

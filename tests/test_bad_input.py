@@ -7,25 +7,16 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 
-import duckdb
 import pytest
 
 from lumbung.detect import detect_document
 from lumbung.documents import read_document
 from lumbung.extract.engine import extract_document
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, query
 
 pytestmark = pytest.mark.pipeline
 
 DAMAGED_CELL = "75.6#2.0O0"  # Serang Tabel 2.1 line 306 writes 75.692.000
-
-
-def query(warehouse, sql):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

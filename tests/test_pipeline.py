@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, query
 
 pytestmark = pytest.mark.pipeline
 
@@ -46,14 +46,6 @@ def first_run(prefect_harness, raw_dir, tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("wh") / "lumbung.duckdb"
     result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse))
     return warehouse, result
-
-
-def query(warehouse: Path, sql: str):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_all_four_reports_are_registered(first_run):
