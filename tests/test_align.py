@@ -6,7 +6,7 @@ import pytest
 
 from lumbung.extract.align import align_row, cell_kind
 from lumbung.extract.engine import settle_header
-from lumbung.extract.tables import find_tables
+from lumbung.extract.blocks import find_tables
 from lumbung.extract.values import parse_month
 
 

@@ -12,7 +12,7 @@ import pytest
 from lumbung.detect import detect_document
 from lumbung.extract.engine import extract_document
 from lumbung.extract.headers import read_header
-from lumbung.extract.tables import find_tables
+from lumbung.extract.blocks import find_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labelled_facts.csv"
 

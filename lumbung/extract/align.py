@@ -16,12 +16,10 @@ non-empty cell ends in some column, and the caller records that the row was move
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from lumbung.extract.cells import cell_kind
 from lumbung.extract.headers import Column
-from lumbung.extract.values import parse_month
 
 MISMATCH = 12.0
 CODE_JOINER = " | "  # code fragments sharing one code column stay separate fragments
@@ -30,41 +28,6 @@ SHIFT = 0.1
 SHIFT_CHANGE = 1.0
 AFTER_ROW_NUMBER = 0.5  # the NO cell often keeps its place while the rest of the row shifts
 ROW_SHIFT = 1.0  # moving the whole row (a page that lost its left columns) costs little
-NUMBER_RE = re.compile(r"^\(?[-+]?\s*(?:rp\.?\s*)?\d[\d.,\s]*\)?\s*(?:%|[a-z][a-z.]{0,14}(?:\s[a-z.]{1,10})?|\([a-z+\-]{1,3}\))?$", re.I)
-MONEY_RE = re.compile(r"^(?:rp\.?\s*)?\d{1,3}(?:[.,]\s?\d{3}\s?){2,}(?:[.,]\d{2})?(?:,-)?$|^(?:rp\.?\s*)?\d{7,}(?:[.,]\d{2})?$", re.I)
-MARKERS = {"-", "–", "—", "n/a", "n/ a", "na", "nihil", "tidak ada"}
-CODE_RE = re.compile(r"^\d[\d.,\s]{0,18}$")
-ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4}|[a-z])\.?$", re.I)
-
-
-@lru_cache(maxsize=1 << 16)  # each cell is classified by both alignment passes and the refinement
-def cell_kind(cell: str) -> str:
-    """`empty`, `marker` (-, N/A), `overflow` (#####), `money`, `code`, `number` (with unit/%), `month`
-    (`Januari`), `label` (a row label such as `2.1.1.a`, `IV` or a lone year `2021`) or `text`."""
-    c = cell.strip()
-    if not c:
-        return "empty"
-    low = c.lower()
-    if re.fullmatch(r"#{2,}", c):
-        return "overflow"  # a number too wide for its spreadsheet cell
-    if low in MARKERS:
-        return "marker"
-    if ROW_NUMBER_RE.match(c) and re.search(r"[a-z]", c, re.I):
-        return "label"
-    if re.fullmatch(r"(19[89]\d|20[0-4]\d)(\s*-\s*(19[89]\d|20[0-4]\d))?", c):
-        return "label"  # a year or a period on its own (`2021`, `2019 - 2020`): a section heading
-    squashed = re.sub(r"(?<=[\d.,])\s+(?=[\d.,])", "", c)
-    if MONEY_RE.match(squashed):
-        return "money"
-    if CODE_RE.match(c) and (re.search(r"[.,]\s*\d", c) or re.search(r"\d\s+\d", c)) and not re.fullmatch(r"\d{1,3}[.,]\d{1,2}", c):
-        return "code"
-    if NUMBER_RE.match(c):
-        return "number"
-    if parse_month(c):
-        return "month"
-    if ROW_NUMBER_RE.match(c):
-        return "label"
-    return "text"
 
 
 def fit_cost(kind: str, column: Column, neutral: bool = False) -> float:

@@ -10,7 +10,7 @@ from lumbung.extract.facts import Fact, emit_facts
 from lumbung.extract.headers import Header, read_header, refine_metrics
 from lumbung.extract.items import Item, table_items
 from lumbung.extract.rows import build_rows
-from lumbung.extract.tables import Table, find_tables
+from lumbung.extract.blocks import Table, find_tables
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,10 @@ class TableExtraction:
 
 
 def extract_table(table: Table, default_year: int | None, period_end: int | None) -> TableExtraction:
-    header = settle_header(table)
     first, last = table.lines[0].number, table.lines[-1].number
+    if table.kind != "table":
+        return TableExtraction(TableRecord(table.label, table.label_line, first, last, table.caption, table.kind, "", 0))
+    header = settle_header(table)
     if not header.role_columns("measure"):
         return TableExtraction(TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0))
     rows, row_problems = build_rows(table.lines, header)  # alignment depends on which columns hold money

@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from lumbung.extract.tables import SourceLine
-from lumbung.extract.values import clean_cell
+from lumbung.extract.cells import SourceLine, cell_kind, clean_cell
 
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 NUMBERING_CELL_RE = re.compile(r"^\(?\d{1,2}\)?(?:\s*=\s*[\d\s+\-/x*().]+)?$")
@@ -89,8 +88,6 @@ def refine_metrics(header: Header, cells_by_column: dict[int, list[str]], share:
     """Money columns whose header does not say so (`Target Renja Perangkat Daerah tahun 2020`
     over rupiah figures): a measure column whose readable cells, once the rows are aligned,
     are mostly rupiah amounts (`820.241.344`) is a budget column."""
-    from lumbung.extract.align import cell_kind  # align builds on Column
-
     columns = list(header.columns)
     for col in columns:
         if not (col.role == "measure" and col.metric == "indicator") and col.role != "derived":
@@ -114,8 +111,6 @@ def _sibling_key(col: Column) -> str:
 def _budget_siblings(columns: list[Column], cells_by_column: dict[int, list[str]]) -> list[Column]:
     """`Tahun 2020 | Tahun 2021 | Tahun 2023` under `Program`: when the first two hold rupiah, the
     third is money too, even if it holds only one amount among dashes."""
-    from lumbung.extract.align import cell_kind
-
     budget_keys = {_sibling_key(c) for c in columns if c.role == "measure" and c.metric == "budget"}
     out = list(columns)
     for col in columns:
@@ -150,8 +145,19 @@ def is_numbering_row(cells: list[str]) -> bool:
     return all(b > a for a, b in zip(numbers, numbers[1:]))
 
 
+YEAR_SECTION_RE = re.compile(r"^(?:tahun|thn\.?|ta\.?)?\s*(?:19[89]\d|20[0-4]\d)(?:\s*[-–/]\s*(?:19[89]\d|20[0-4]\d))?$", re.I)
+
+
+def is_year_section(cells: list[str]) -> bool:
+    """`TAHUN 2019` or `2019 - 2020` alone on a row: the start of a section of the body, not a header line."""
+    filled = [c for c in cells if c]
+    return len(filled) == 1 and len(cells) > 2 and bool(YEAR_SECTION_RE.match(filled[0]))
+
+
 def _looks_like_data(cells: list[str]) -> bool:
-    """A row with a number that is not a year is data, not header."""
+    """A row with a number that is not a year is data, not header; so is a year section row."""
+    if is_year_section(cells):
+        return True
     for cell in cells:
         token = cell.replace(" ", "")
         if re.fullmatch(r"[\d.,%]+", token) and re.search(r"\d", token) and not YEAR_RE.fullmatch(token):

@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from lumbung.extract.align import CODE_JOINER, align_row, cell_kind
+from lumbung.extract.align import CODE_JOINER, align_row
+from lumbung.extract.cells import SourceLine, cell_kind
 from lumbung.extract.codes import Code, canonical_code, is_code_fragment
 from lumbung.extract.headers import Header, is_numbering_row, is_repeated_header
-from lumbung.extract.tables import SourceLine
 
 TEXT_ROLES = ("name", "indicator", "unit", "location", "text", "month")
 METHOD_RANK = {"as_written": 0, "inherited": 0, "partial": 1, "legacy": 2, "invalid": 3}

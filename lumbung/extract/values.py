@@ -14,10 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-MARKUP_RE = re.compile(r"</?(?:b|i|u|strong|em)>|\*\*|__", re.I)
-DASHES = {"-", "–", "—", "--"}
-NOT_AVAILABLE = {"n/a", "na", "nihil", "tidak ada", "n.a", "n.a."}
-UNREADABLE_RE = re.compile(r"^#{2,}$")
+from lumbung.extract.cells import clean_cell, marker_of, parse_month  # noqa: F401  (parse_month: re-exported)
+
 CURRENCY_RE = re.compile(r"^rp\.?\s*", re.I)
 TRAILING_DASH_RE = re.compile(r"[.,]?\s*-\s*$")
 BROKEN_SEPARATOR_RE = re.compile(r"(\d)\s*([.,])\s+(\d)|(\d)\s+([.,])(\d)")
@@ -37,20 +35,9 @@ class ParsedValue:
     # irregular_grouping, ambiguous_separator
 
 
-def clean_cell(text: str) -> str:
-    """Strip inline markup (`<b>`, `<i>`, `**`) and surrounding whitespace from a cell."""
-    return " ".join(MARKUP_RE.sub("", text).split())
-
-
 def _marker(text: str) -> ParsedValue | None:
-    low = text.lower().strip()
-    if low in DASHES:
-        return ParsedValue(text, None, flag="dash")
-    if low in NOT_AVAILABLE or low.replace(" ", "") in NOT_AVAILABLE:  # `N/ A` broken by the PDF
-        return ParsedValue(text, None, flag="not_available")
-    if UNREADABLE_RE.match(low):
-        return ParsedValue(text, None, flag="unreadable")
-    return None
+    flag = marker_of(text)
+    return ParsedValue(text, None, flag=flag) if flag else None
 
 
 def _glue(m: re.Match) -> str:
@@ -202,18 +189,3 @@ def infer_decimal_separator(cells: list[str]) -> str | None:
     if rest and rest[0][1] == n:
         return None
     return best
-
-
-MONTHS = {
-    "januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6,
-    "juli": 7, "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11,
-    "desember": 12,
-}
-
-
-def parse_month(text: str | None) -> int | None:
-    """`Januari` -> 1, `Pebruari` -> 2, `Nopember` -> 11 (Indonesian month names and their
-    common spellings); None for anything else."""
-    if not text:
-        return None
-    return MONTHS.get(clean_cell(text).lower().rstrip("."))
