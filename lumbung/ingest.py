@@ -17,6 +17,7 @@ import duckdb
 from lumbung import warehouse
 from lumbung.detect import DetectionError, detect_document
 from lumbung.documents import RawDocument, UnreadableDocument, read_document, truncation
+from lumbung.extract.coverage import coverage_rows
 from lumbung.extract.engine import extract_document
 
 REPORT_SUFFIXES = {".txt", ".md", ".text"}
@@ -92,8 +93,10 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
     warehouse.append(con, "raw.extracted_facts", [
         {"document_id": document_id, **asdict(f)} for f in extraction.facts
     ])
+    warehouse.append(con, "raw.table_coverage", [{"document_id": document_id, **c} for c in coverage_rows(extraction)])
     warehouse.quarantine(con, run_id, source_file, doc.sha256, document_id, [
-        {"source_table": p.source_table, "source_line": p.line, "raw_text": p.raw, "step": p.step, "reason": p.reason}
+        {"source_table": p.source_table, "source_line": p.line, "source_column": p.column, "raw_text": p.raw,
+         "step": p.step, "reason": p.reason}
         for p in extraction.problems
     ])
     warehouse.record_file(con, doc.sha256, source_file, "loaded", document_id, run_id)

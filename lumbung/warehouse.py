@@ -8,6 +8,8 @@ Tables written here (dbt reads them as sources):
 - `raw.table_items`: every item (row) of every extracted table, with its parent item;
 - `raw.derived_values`: stated ratios (capaian %, rasio) with the columns they divide;
 - `raw.extracted_facts`: the facts the engine produced;
+- `raw.table_coverage`: for every table block, where its numbers went (facts, classes of non-facts,
+  quarantine, unaccounted);
 - `audit.quarantine`: files, lines and cells that could not be read, with the reason;
 - `audit.runs` and `audit.expectation_results`: one row per run / per expectation per run.
 """
@@ -58,6 +60,18 @@ alter table raw.extracted_facts add column if not exists month integer;
 alter table raw.extracted_facts add column if not exists row_index integer;
 alter table raw.extracted_facts add column if not exists cells_moved boolean;
 create table if not exists raw.extractor (fingerprint varchar);
+alter table raw.extracted_facts add column if not exists source_column integer;
+alter table raw.extracted_facts add column if not exists header_method varchar;
+alter table raw.derived_values add column if not exists source_column integer;
+alter table raw.tables add column if not exists label_as_written varchar;
+alter table raw.tables add column if not exists named_by varchar;
+alter table audit.quarantine add column if not exists source_column integer;
+create table if not exists raw.table_coverage (
+    document_id varchar, source_table varchar, first_line integer, last_line integer, status varchar,
+    reason varchar, numeric_cells integer, facts integer, not_facts integer, quarantined integer,
+    unaccounted integer, header integer, column_numbers integer, repeated_header integer,
+    page_furniture integer, derived_ratio integer, code integer, row_number integer, text_column integer,
+    no_measure_columns integer, table_of_contents integer, not_a_table integer);
 create table if not exists audit.quarantine (
     run_id varchar, source_file varchar, source_sha256 varchar, document_id varchar,
     source_table varchar, source_line integer, raw_text varchar, step varchar, reason varchar,

@@ -24,6 +24,7 @@ select
     -- lineage
     source_table,
     cast(source_line as integer) as source_line,
+    cast(source_column as integer) as source_column,
     -- metadata
     cast(row_line as integer) as row_line,
     cast(row_index as integer) as row_index,
@@ -34,6 +35,7 @@ select
     code_parent,
     value_raw,
     value_flag,
-    cells_moved
+    cells_moved,
+    header_method
 from facts
 {% endmacro %}

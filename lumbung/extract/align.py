@@ -65,12 +65,14 @@ class Alignment:
     moved: bool
     cost: float
     offset: int  # how far the last measure cell moved (position - column), for wrapped lines
+    sources: tuple[tuple[int, ...], ...] = ()  # per column: the 0-based positions of its cells in the line
 
 
 def _positional(cells: list[str], columns: list[Column], offset: int, neutral: bool) -> Alignment | None:
     """The row as written (moved by `offset`), with the cost of the cells that fit badly."""
     width = len(columns)
     out = [""] * width
+    sources: list[tuple[int, ...]] = [()] * width
     cost = 0.0
     for pos, cell in enumerate(cells):
         if not cell:
@@ -80,7 +82,8 @@ def _positional(cells: list[str], columns: list[Column], offset: int, neutral: b
             return None
         cost += fit_cost(cell_kind(cell), columns[col], neutral)
         out[col] = cell
-    return Alignment(out, offset != 0, cost, offset)
+        sources[col] = (pos,)
+    return Alignment(out, offset != 0, cost, offset, tuple(sources))
 
 
 def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutral: bool) -> Alignment:
@@ -127,13 +130,15 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
         placement[i] = j
         j = back[i][j]
     out = [""] * width
+    sources: list[tuple[int, ...]] = [()] * width
     last_offset = offset
     for (pos, cell, _kind), col in zip(items, placement):
         joiner = CODE_JOINER if columns[col].role == "code" else " "
         out[col] = f"{out[col]}{joiner}{cell}" if out[col] else cell
+        sources[col] = (*sources[col], pos)
         if columns[col].role in ("measure", "derived"):
             last_offset = pos - col
-    return Alignment(out, True, total, last_offset)
+    return Alignment(out, True, total, last_offset, tuple(sources))
 
 
 def align_row(cells: list[str], columns: list[Column], offset: int = 0, neutral: bool = False) -> Alignment:
@@ -143,7 +148,7 @@ def align_row(cells: list[str], columns: list[Column], offset: int = 0, neutral:
     sit where the line above put its numbers).
     """
     if not any(cells):
-        return Alignment([""] * len(columns), False, 0.0, offset)
+        return Alignment([""] * len(columns), False, 0.0, offset, ((),) * len(columns))
     as_written = [a for a in (_positional(cells, columns, s, neutral) for s in dict.fromkeys((offset, 0))) if a is not None]
     for fitted in as_written:
         if fitted.cost == 0:

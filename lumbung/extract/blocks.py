@@ -49,6 +49,7 @@ PAGE_WORD_RE = re.compile(r"\b(?:halaman|hal\.|hlm\.?|page)\s*\d{1,4}\b", re.I)
 NUMBER_BESIDE_TEXT_RE = re.compile(r"^(?:\d{1,4}\s*\|\s*(?P<after>\D.*)|(?P<before>.*\D)\s*\|\s*\d{1,4})$")
 RULE_CELL_RE = re.compile(r"^[-=_:|\s]{2,}$")
 MAX_FURNITURE_CHARS = 160
+YEAR_IN_TITLE_RE = re.compile(r"\b(?:tahun|th\.?)\s*(?:19|20)\d\d\b", re.I)
 DOCUMENT_WORDS_RE = re.compile(r"\b(?:renja|renstra|lkjip|lakip|lkip|rencana kerja|rencana strategis|laporan kinerja)\b", re.I)
 RUNNING_TITLE_REPEATS = 3
 
@@ -161,11 +162,12 @@ def running_titles(lines: list[str]) -> frozenset[str]:
 def furniture_kind(text: str, titles: frozenset[str] = frozenset()) -> str | None:
     """What page furniture a line is (`page_number`, `page_footer`, `running_title`, `rule`), or None.
 
-    A line of cells is furniture only when it says so itself (`Halaman 12`, a rule of dashes):
-    a lone number on a tab-separated line is a wrapped table cell, not a page number."""
+    A line of cells is furniture only when it says so itself (`Halaman 12`, a rule of dashes, a
+    page number beside the document's title at the margin): a lone number on a tab-separated
+    line is a wrapped table cell, and `005 | Pelaksanaan ... kecamatan` is a row."""
     cells = [clean_cell(c) for c in text.split("\t")]
     filled = [c for c in cells if c]
-    if not filled:
+    if not filled or DOT_LEADER_RE.search(text):
         return None
     if len(filled) >= 2 and all(RULE_CELL_RE.match(c) for c in filled) or (
             len(filled) == 1 and re.fullmatch(r"[-=_|\s]{3,}", filled[0])):
@@ -179,9 +181,11 @@ def furniture_kind(text: str, titles: frozenset[str] = frozenset()) -> str | Non
     if PAGE_WORD_RE.search(joined) and len(filled) <= 3:
         return "page_footer"
     beside = NUMBER_BESIDE_TEXT_RE.match(joined)
-    if beside and len(filled) <= 2:
+    at_margin = not tabbed or (len(filled) == 2 and bool(cells[0]))
+    if beside and len(filled) <= 2 and at_margin:
         words = (beside["after"] or beside["before"] or "").strip()
-        if _normalised(words) in titles or DOCUMENT_WORDS_RE.search(words) or re.search(r"\bkecamatan\b", words, re.I):
+        if _normalised(words) in titles or (DOCUMENT_WORDS_RE.search(words) and (
+                not tabbed or YEAR_IN_TITLE_RE.search(words))):
             return "page_footer"
     if not tabbed and _normalised(joined) in titles:
         return "running_title"

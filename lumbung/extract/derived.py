@@ -27,6 +27,7 @@ FORMULA_RE = re.compile(r"^\s*\(?\d+\)?\s*=\s*\(?(\d+)\)?\s*[/:]\s*\(?(\d+)\)?")
 class DerivedValue:
     source_table: str
     source_line: int
+    source_column: int  # 1-based position of the cell in its source line
     row_index: int
     column_index: int
     column_header: str
@@ -92,12 +93,12 @@ def derived_values(label: str, rows: list[LogicalRow], header: Header) -> list[D
     }
     out = []
     for row_index, row in enumerate(rows, start=1):
-        for index, (cell, line) in sorted(row.derived.items()):
+        for index, (cell, line, position) in sorted(row.derived.items()):
             if index not in inputs:
                 continue
             numerator, denominator = inputs[index]
             out.append(DerivedValue(
-                source_table=label, source_line=line, row_index=row_index, column_index=index,
+                source_table=label, source_line=line, source_column=position, row_index=row_index, column_index=index,
                 column_header={c.index: c for c in header.columns}[index].header, value_raw=cell,
                 value=parse_indicator(cell, hints[index]).value,
                 numerator_column=numerator, denominator_column=denominator,

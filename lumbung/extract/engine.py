@@ -1,30 +1,43 @@
-"""Run the extraction steps over one document: find tables, read headers, rebuild rows,
-emit facts; collect every line that could not be read as a quarantine entry."""
+"""The extraction engine: one document's lines in, facts out, as a chain of stages that each
+hand a plain type to the next and never call back into an earlier one.
+
+    find_tables      lines            -> Table blocks      (blocks.py: labels, captions, furniture)
+    settle_header    Table            -> Header            (headers.py: column roles, years, variants)
+    build_rows       Table + Header   -> LogicalRow list   (rows.py + align.py + codes.py; levels.py)
+    emit_facts       rows + Header    -> Fact list         (facts.py; values.py reads the numbers)
+    account          everything above -> TableCoverage     (coverage.py: where every number went)
+
+`cells.py` is the vocabulary all stages share (what a number, dash, `n.a.`, year or code cell is).
+Lines and cells that cannot be read become `Problem`s (loaded to `audit.quarantine`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lumbung.extract.blocks import Table, find_tables
+from lumbung.extract.coverage import TableCoverage, account, is_numeric
 from lumbung.extract.derived import DerivedValue, derived_values
 from lumbung.extract.facts import Fact, emit_facts
 from lumbung.extract.headers import Header, read_header, refine_metrics
 from lumbung.extract.items import Item, table_items
 from lumbung.extract.rows import build_rows
-from lumbung.extract.blocks import Table, find_tables
 
 
 @dataclass(frozen=True)
 class TableRecord:
-    """What the engine made of one table (loaded to `raw.tables`)."""
+    """What the engine made of one table block (loaded to `raw.tables`)."""
 
     source_table: str
     label_line: int
     first_line: int
     last_line: int
     caption: str
-    status: str  # extracted, no_measures
+    status: str  # extracted, no_measures, table_of_contents, too_short, failed
     columns: str
     facts: int
+    label_as_written: str = ""
+    named_by: str = "label"  # label, caption, header
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class Problem:
     raw: str
     step: str
     reason: str
+    column: int | None = None  # 1-based position of the cell in its line, when one cell is meant
 
 
 @dataclass
@@ -46,6 +60,7 @@ class Extraction:
     items: list[Item] = field(default_factory=list)
     derived: list[DerivedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    coverage: list[TableCoverage] = field(default_factory=list)
 
 
 def _describe(header: Header) -> str:
@@ -65,10 +80,10 @@ def settle_header(table: Table) -> Header:
     header = read_header(table.lines, table.caption)
     if not header.role_columns("measure") and not header.role_columns("derived"):
         return header
-    rows, _problems = build_rows(table.lines, header, neutral=True)
+    rows, _problems, _uses = build_rows(table.lines, header, neutral=True)
     values: dict[int, list[str]] = {}
     for row in rows:
-        for index, (cell, _line) in [*row.values.items(), *row.derived.items()]:
+        for index, (cell, _line, _position) in [*row.values.items(), *row.derived.items()]:
             values.setdefault(index, []).append(cell)
     return refine_metrics(header, values)
 
@@ -76,25 +91,47 @@ def settle_header(table: Table) -> Header:
 @dataclass
 class TableExtraction:
     record: TableRecord
+    coverage: TableCoverage
     facts: list[Fact] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     derived: list[DerivedValue] = field(default_factory=list)
 
 
+def _record(table: Table, status: str, columns: str = "", facts: int = 0) -> TableRecord:
+    return TableRecord(table.label, table.label_line, table.lines[0].number, table.lines[-1].number, table.caption,
+                       status, columns, facts, table.label_as_written, table.named_by)
+
+
 def extract_table(table: Table, default_year: int | None, period_end: int | None) -> TableExtraction:
-    first, last = table.lines[0].number, table.lines[-1].number
     if table.kind != "table":
-        return TableExtraction(TableRecord(table.label, table.label_line, first, last, table.caption, table.kind, "", 0))
+        return TableExtraction(_record(table, table.kind), account(table, table.kind, 0, {}, set(), set()))
     header = settle_header(table)
     if not header.role_columns("measure"):
-        return TableExtraction(TableRecord(table.label, table.label_line, first, last, table.caption, "no_measures", _describe(header), 0))
-    rows, row_problems = build_rows(table.lines, header)  # alignment depends on which columns hold money
+        record = _record(table, "no_measures", _describe(header))
+        return TableExtraction(record, account(table, "no_measures", header.body_start, {}, set(), set()))
+    rows, row_problems, uses = build_rows(table.lines, header)  # alignment depends on which columns hold money
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
-    problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in [*row_problems, *fact_problems]]
-    record = TableRecord(table.label, table.label_line, first, last, table.caption, "extracted", _describe(header), len(facts))
-    return TableExtraction(record, facts=facts, items=table_items(table.label, rows), problems=problems,
+    problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in row_problems]
+    problems += [Problem(table.label, p.line, p.raw, p.step, p.reason, p.column) for p in fact_problems]
+    coverage = account(table, "extracted", header.body_start, uses,
+                       {(f.source_line, f.source_column) for f in facts},
+                       {(p.line, p.column) for p in fact_problems})
+    for line, column, cell in coverage.unaccounted_cells:  # never silently: listed with the reason
+        problems.append(Problem(table.label, line, cell, "coverage",
+                                f"number {cell!r} in column {column} of the line was not read as a fact "
+                                f"(read as: {uses.get((line, column), 'nothing')})", column))
+    record = _record(table, "extracted", _describe(header), len(facts))
+    return TableExtraction(record, coverage, facts=facts, items=table_items(table.label, rows), problems=problems,
                            derived=derived_values(table.label, rows, header))
+
+
+def _failed(table: Table, exc: Exception) -> TableExtraction:
+    """A table the engine cannot read: quarantined whole, its numbers counted as quarantined."""
+    coverage = account(table, "failed", 0, {}, set(), {
+        (line.number, k) for line in table.lines for k, cell in enumerate(line.cells, start=1) if is_numeric(cell)})
+    problem = Problem(table.label, table.label_line, table.lines[0].text, "table", f"{type(exc).__name__}: {exc}")
+    return TableExtraction(_record(table, "failed"), coverage, problems=[problem])
 
 
 def extract_document(lines: list[str], default_year: int | None, period_end: int | None) -> Extraction:
@@ -103,11 +140,9 @@ def extract_document(lines: list[str], default_year: int | None, period_end: int
         try:
             done = extract_table(table, default_year, period_end)
         except Exception as exc:  # a table the engine cannot read must not stop the document
-            done = TableExtraction(
-                TableRecord(table.label, table.label_line, table.lines[0].number, table.lines[-1].number, table.caption, "failed", "", 0),
-                problems=[Problem(table.label, table.label_line, table.lines[0].text, "table", f"{type(exc).__name__}: {exc}")],
-            )
+            done = _failed(table, exc)
         result.tables.append(done.record)
+        result.coverage.append(done.coverage)
         result.facts.extend(done.facts)
         result.items.extend(done.items)
         result.derived.extend(done.derived)

@@ -27,6 +27,7 @@ class Fact:
 
     source_table: str
     source_line: int
+    source_column: int  # 1-based position of the value's cell in its source line
     row_line: int
     row_index: int  # 1-based position of the item in its table (two items can share a line)
     column_index: int
@@ -48,11 +49,13 @@ class Fact:
     value_flag: str | None
     unit: str | None
     cells_moved: bool  # the aligner put this row's cells back under their columns
+    header_method: str = "as_written"  # or form_position: the column's place in the national form decided
 
 
 @dataclass(frozen=True)
 class FactProblem:
     line: int
+    column: int  # 1-based position of the cell in its line
     raw: str
     step: str
     reason: str
@@ -145,13 +148,13 @@ def emit_facts(
     for row_index, row in enumerate(rows, start=1):
         unit_text = row.text("unit")
         month = parse_month((row.texts.get("month") or [None])[0]) if monthly else None
-        for index, (cell, line) in sorted(row.values.items()):
+        for index, (cell, line, position) in sorted(row.values.items()):
             col = columns[index]
             parsed: ParsedValue
             if col.metric == "budget":
                 parsed = parse_money(cell)
                 if parsed.flag == "non_numeric":
-                    problems.append(FactProblem(line, cell, "value", f"money cell {cell!r} in column {col.header!r} is not a number"))
+                    problems.append(FactProblem(line, position, cell, "value", f"money cell {cell!r} in column {col.header!r} is not a number"))
                     continue
                 usual = separators.get(index)
                 if parsed.flag is None and usual and grouping_separator(cell) not in (None, usual):
@@ -159,11 +162,11 @@ def emit_facts(
             else:
                 parsed = parse_indicator(cell, hints.get(index))
                 if parsed.flag == "non_numeric":  # a grade (`BB`) or a word (`Laporan`): kept, NULL, and listed
-                    problems.append(FactProblem(line, cell, "value", f"indicator cell {cell!r} in column {col.header!r} "
+                    problems.append(FactProblem(line, position, cell, "value", f"indicator cell {cell!r} in column {col.header!r} "
                                                 f"is not a number: published with value NULL, value_raw as written"))
             year = _year(col, default_year, period_end)
             if year is None:
-                problems.append(FactProblem(line, cell, "year", f"no year for column {col.header!r}"))
+                problems.append(FactProblem(line, position, cell, "year", f"no year for column {col.header!r}"))
                 continue
             unit = parsed.unit if col.metric == "budget" else (_unit_of_cell(parsed.unit) or unit_text)
             code = row.code
@@ -171,6 +174,7 @@ def emit_facts(
                 Fact(
                     source_table=label,
                     source_line=line,
+                    source_column=position,
                     row_line=row.first_line,
                     row_index=row_index,
                     column_index=index,
@@ -193,6 +197,7 @@ def emit_facts(
                     value_flag=parsed.flag,
                     unit=unit,
                     cells_moved=bool(row.notes),
+                    header_method=col.header_method,
                 )
             )
     return facts, problems

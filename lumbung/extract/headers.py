@@ -40,6 +40,13 @@ VARIANTS = (
     ("standar nasional", "standar_nasional"),
     ("renstra", "renstra"),  # the strategic plan's target beside the annual plan's (Renja)
 )
+# Standard targets of the Renstra's T-C.23 beside its own per-year targets; PDF breaks split
+# their words (`Targ et NSP K`), so they are read without spaces.
+SQUASHED_VARIANTS = (
+    ("nspk", "standar_nspk"),
+    ("ikk", "standar_ikk"),
+    ("indikatorlainnya", "standar_lainnya"),
+)
 MONEY_WORDS = ("rp", "pagu", "dana", "anggaran", "rupiah", "biaya")
 
 
@@ -54,6 +61,8 @@ class Column:
     kind: str | None = None
     year: int | None = None
     variant: str | None = None
+    header_method: str = "as_written"  # form_position: the form's column order decided, not the header words
+    group: str = ""  # the outermost header line over the column (a spanning title such as `Tahun`)
 
 
 @dataclass(frozen=True)
@@ -202,10 +211,10 @@ def read_header(lines: list[SourceLine], caption: str = "") -> Header:
             if not levels[c] and not numbering[c] and levels[c - 1]:
                 levels[c] = levels[c - 1]
     caption_year = last_year(caption)
-    columns = [
+    columns = apply_form_rules([
         classify_column(c, " ".join(levels[c]), numbering[c] if numbering else "", caption_year, levels[c])
         for c in range(width)
-    ]
+    ])
     return Header(columns, header_rows, numbering, body_start)
 
 
@@ -241,54 +250,129 @@ def _year_from_levels(levels: list[str]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class HeaderText:
+    """A column's header words, as the role rules read them."""
+
+    text: str  # all header lines of the column, lower case, single spaces
+    squashed: str  # without spaces (`Targ et NSP K` -> `targetnspk`)
+    last: str  # the most specific header line
+    numbering: str  # its cell in the column-number row (`8=7/6`)
+    is_measure: bool  # names a year, a target/realisation/capaian, money words or a period state
+
+
+def _ratio_formula(numbering: str) -> bool:
+    return "=" in numbering and bool(re.search(r"[/x*:]", numbering.split("=", 1)[1]))
+
+
+def _has_word(h: HeaderText, *words: str) -> bool:
+    return any(w in h.text for w in words)
+
+
+# The role of a column, read top to bottom: the first rule whose test holds decides.
+# (role, test, example header)
+ROLE_RULES: tuple[tuple[str, object, str], ...] = (
+    ("month", lambda h: re.fullmatch(r"bulan|periode", h.last), "Bulan (monthly action plans, CRAAPK)"),
+    ("text", lambda h: re.fullmatch(r"ket\.?|keterangan|catatan", h.last), "Ket"),
+    ("name", lambda h: re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", h.last)
+        and not re.search(r"target|realisasi|capaian|indikator", h.text), "Anggaran (Rp) / Program"),
+    ("derived", lambda h: _ratio_formula(h.numbering) or _has_word(h, "%", "tingkat", "rasio", "pertumbuhan"),
+        "Capaian (%), 8=7/6, Rasio Capaian Tahun 2019"),
+    ("row_number", lambda h: re.fullmatch(r"no\.?|nomor|no urut", h.text), "No."),
+    ("code", lambda h: "kode" in h.text, "Kode"),
+    ("unit", lambda h: "satuan" in h.text, "Satuan"),
+    ("location", lambda h: "lokasi" in h.text, "Lokasi"),
+    ("text", lambda h: _has_word(h, "sumber dana", "formulasi", "catatan", "keterangan", "unit kerja"), "Sumber Dana"),
+    ("indicator", lambda h: _has_word(h, "indikator", "tolok ukur"), "Indikator Kinerja"),
+    ("text", lambda h: "sasaran" in h.text and not h.is_measure, "Sasaran"),
+    ("name", lambda h: not h.is_measure and _has_word(h, "program", "kegiatan", "urusan", "uraian", "nama"),
+        "Program/Kegiatan"),
+    ("text", lambda h: not h.is_measure, "Jabatan"),
+    ("measure", lambda h: True, "Target Renja Tahun 2022, Pagu Indikatif (Rp)"),
+)
+
+
 def classify_column(
     index: int, header: str, numbering: str = "", default_year: int | None = None, levels: list[str] | None = None
 ) -> Column:
-    """Give a column its role from its header words (see the module docstring); `levels` are
-    the header's lines for this column, outermost first."""
+    """Give a column its role from its header words (ROLE_RULES); a measure also gets its metric,
+    kind, year and plan variant.  `levels` are the header's lines for this column, outermost first."""
     h = " ".join(clean_cell(header).lower().split())
-    squashed = h.replace(" ", "")
     if not h:
         return Column(index, header, "unknown")
-    last = " ".join(clean_cell(levels[-1]).lower().split()) if levels else h
-    if re.fullmatch(r"bulan|periode", last):
-        return Column(index, header, "month")  # monthly action plans (CRAAPK)
-    if re.fullmatch(r"ket\.?|keterangan|catatan", last):
-        return Column(index, header, "text")
-    if re.fullmatch(r"program|kegiatan|sub kegiatan|uraian", last) and not re.search(r"target|realisasi|capaian|indikator", h):
-        return Column(index, header, "name")  # `Anggaran (Rp) | Program`: the programme's name
-    ratio_formula = "=" in numbering and re.search(r"[/x*:]", numbering.split("=", 1)[1])
-    if ratio_formula or "%" in h or "tingkat" in h or "rasio" in h or "pertumbuhan" in h:
-        return Column(index, header, "derived")
-    if re.fullmatch(r"no\.?|nomor|no urut", h):
-        return Column(index, header, "row_number")
-    if "kode" in h:
-        return Column(index, header, "code")
-    if "satuan" in h:
-        return Column(index, header, "unit")
-    if "lokasi" in h:
-        return Column(index, header, "location")
-    if "sumber dana" in h or "formulasi" in h or "catatan" in h or "keterangan" in h or "unit kerja" in h:
-        return Column(index, header, "text")
-    variant = next((v for words, v in VARIANTS if words in h), None)
-    year = last_year(h)
+    squashed = h.replace(" ", "")
+    variant = next((v for words, v in VARIANTS if words in h), None) or next(
+        (v for words, v in SQUASHED_VARIANTS if words in squashed), None)
     is_measure = (
-        year is not None
+        last_year(h) is not None
         or (variant in ("akhir_periode", "baseline") and "kinerja" in h)  # `Kondisi Kinerja pada akhir periode RPD`
         or any(w in squashed for w in ("target", "realisasi", "capaian"))
         or any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS)
     )
-    if "indikator" in h or "tolok ukur" in h:
-        return Column(index, header, "indicator")
-    if "sasaran" in h and not is_measure:
-        return Column(index, header, "text")
-    if not is_measure and any(w in h for w in ("program", "kegiatan", "urusan", "uraian", "nama")):
-        return Column(index, header, "name")
-    if not is_measure:
-        return Column(index, header, "text")
+    last = " ".join(clean_cell(levels[-1]).lower().split()) if levels else h
+    words = HeaderText(h, squashed, last, numbering, is_measure)
+    role = next(role for role, test, _example in ROLE_RULES if test(words))
+    if role != "measure":
+        return Column(index, header, role)
     metric = "budget" if any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS) else "indicator"
     kind = _kind_from_levels(levels or [h]) or ("realisation" if "realisasi" in squashed else "target")
     if variant == "baseline":
         kind = "realisation"
     year = _year_from_levels(levels or [h]) or default_year
-    return Column(index, header, "measure", metric, kind, year, variant)
+    return Column(index, header, "measure", metric, kind, year, variant, group=clean_cell((levels or [h])[0]))
+
+
+def _collides(col: Column, columns: list[Column]) -> bool:
+    return any(c.index != col.index and c.role == "measure" and (c.metric, c.kind, c.year, c.variant) ==
+               (col.metric, col.kind, col.year, col.variant) for c in columns)
+
+
+def _target_before_estimate(columns: list[Column]) -> list[Column]:
+    """Renja evaluation table (form T-C.29, often `Tabel 2.1`): after the target, realisation and
+    rate of year n-2 come the target of year n-1 and the estimated realisation up to n-1
+    (`perkiraan realisasi`).  Where the n-1 target's header names another year and so claims
+    the same year as the n-2 target (Petir: both `Tahun 2022`), its position decides."""
+    out = list(columns)
+    for estimate in columns:
+        if estimate.role != "measure" or estimate.variant != "perkiraan_realisasi" or estimate.year is None:
+            continue
+        before = [c for c in out[: estimate.index] if c.role == "measure"]
+        target = before[-1] if before else None
+        if (target is not None and target.kind == "target" and target.variant is None
+                and target.metric == estimate.metric and target.year != estimate.year and _collides(target, out)):
+            out[target.index] = replace(target, year=estimate.year, header_method="form_position")
+    return out
+
+
+def _year_run(columns: list[Column]) -> list[Column]:
+    """Year columns under one spanning title run year by year (`Tahun | 2020 | 2021 | 2022`).  One
+    year that breaks the run where the next year belongs (`2020 | 2021 | 2023`, Seririt Tabel 3.2),
+    while the table's other columns name that next year, is a typo: the position decides."""
+    out = list(columns)
+    groups: dict[tuple, list[Column]] = {}
+    for c in columns:
+        if c.role == "measure" and c.year is not None and c.group:
+            groups.setdefault((c.group, c.metric, c.kind, c.variant), []).append(c)
+    stated = {c.year for c in columns if c.role == "measure"}
+    for group in groups.values():
+        years = [c.year for c in group]
+        if len(group) < 3 or len(set(years)) != len(years):
+            continue
+        off = [k for k, y in enumerate(years) if y != years[0] + k]
+        if len(off) == 1 and off[0] == len(years) - 1:
+            expected = years[0] + off[0]
+            col = group[off[0]]
+            if expected in stated and sum(1 for c in columns if c.role == "measure" and c.year == col.year) == 1:
+                out[col.index] = replace(col, year=expected, header_method="form_position")
+    return out
+
+
+# Rules from the national forms (Permendagri 86/2017) applied after every column has its role,
+# in this order: where a header cell is typo'd or ambiguous, the form's column order decides.
+FORM_RULES = (_target_before_estimate, _year_run)
+
+
+def apply_form_rules(columns: list[Column]) -> list[Column]:
+    for rule in FORM_RULES:
+        columns = rule(columns)
+    return columns

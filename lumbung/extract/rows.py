@@ -38,8 +38,8 @@ class LogicalRow:
     lines: list[int]
     code: Code | None
     texts: dict[str, list[str]] = field(default_factory=dict)
-    values: dict[int, tuple[str, int]] = field(default_factory=dict)  # column -> (cell, line)
-    derived: dict[int, tuple[str, int]] = field(default_factory=dict)  # computed columns, not facts
+    values: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # column -> (cell, line, source column)
+    derived: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # computed columns, not facts
     level: str | None = None
     inherited_item: bool = False
     notes: list[str] = field(default_factory=list)
@@ -272,8 +272,8 @@ class _LineParts:
 
     part: str
     roles: dict[str, list[tuple[int, str]]]
-    measures: dict[int, tuple[str, int]]
-    derived: dict[int, tuple[str, int]]
+    measures: dict[int, tuple[str, int, int]]
+    derived: dict[int, tuple[str, int, int]]
     has_numbers: bool
     code_cells: list[str]
     row_number: str | None
@@ -296,12 +296,22 @@ class _RowBuilder:
         self.measure_cols = {c.index for c in header.columns if c.role in ("measure", "derived")}
         self.boundary = _outer_boundary(header)
         self.offset = 0  # how far the last line's numbers sat from their columns
+        self.uses: dict[tuple[int, int], str] = {}  # (line, 1-based source column) -> how the cell was read
+
+    def _skip(self, line: SourceLine, why: str) -> None:
+        for pos, cell in enumerate(line.cells, start=1):
+            if cell:
+                self.uses[(line.number, pos)] = why
 
     def add_line(self, line: SourceLine) -> None:
         header = self.header
         line_cells = line.cells
-        if not any(line_cells) or is_repeated_header(line_cells, header) or is_numbering_row(line_cells):
+        if not any(line_cells):
             return
+        if is_repeated_header(line_cells, header):
+            return self._skip(line, "repeated_header")
+        if is_numbering_row(line_cells):
+            return self._skip(line, "column_numbers")
         kinds = {cell_kind(c) for c in line_cells}
         numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
         words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
@@ -312,17 +322,21 @@ class _RowBuilder:
         aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
         if words_only and self.boundary is not None and self.rows and self.rows[-1].part == "item":
             aligned = _words_to_inner(aligned, header, self.boundary)
+        sources = _follow_sources(alignment.cells, alignment.sources, aligned)
+        for index, positions in enumerate(sources):
+            for pos in positions:
+                self.uses[(line.number, pos + 1)] = header.columns[index].role
         for part, cells in _split_line(aligned, header, self.boundary):
-            self._add_part(line, self._parts(line, part, cells), shift_note)
+            self._add_part(line, self._parts(line, part, cells, sources), shift_note)
 
-    def _parts(self, line: SourceLine, part: str, cells: list[str]) -> _LineParts:
+    def _parts(self, line: SourceLine, part: str, cells: list[str], sources: list[tuple[int, ...]]) -> _LineParts:
         roles = _cells_by_role(cells, self.header)
-        measures = {i: (v, line.number) for i, v in roles.get("measure", [])}
+        measures = {i: (v, line.number, sources[i][0] + 1) for i, v in roles.get("measure", [])}
         return _LineParts(
             part=part,
             roles=roles,
             measures=measures,
-            derived={i: (v, line.number) for i, v in roles.get("derived", [])},
+            derived={i: (v, line.number, sources[i][0] + 1) for i, v in roles.get("derived", [])},
             has_numbers=bool(measures) or any(i in self.measure_cols for i, _ in roles.get("derived", [])),
             code_cells=[frag for _, v in roles.get("code", []) for frag in v.split(CODE_JOINER)],
             row_number=next((v for _, v in roles.get("row_number", [])), None),
@@ -376,6 +390,17 @@ class _RowBuilder:
         self.pending_name = row if not p.measures and row.text("name") else None
 
 
+def _follow_sources(before: list[str], sources: tuple[tuple[int, ...], ...], after: list[str]) -> list[tuple[int, ...]]:
+    """The source positions of each column after cells were moved between columns (a name
+    moved out of the indicator column): a moved cell keeps the positions it was read from."""
+    out = list(sources)
+    for index, cell in enumerate(after):
+        if cell != before[index]:
+            origin = next((k for k, c in enumerate(before) if c == cell and cell), None)
+            out[index] = sources[origin] if origin is not None else ()
+    return out
+
+
 def _starts_an_item(texts: dict[str, list[str]], previous: LogicalRow) -> bool:
     """A line of words only, written the same in both name columns of a two-sided table
     (`Administrasi Keuangan Perangkat Daerah | | ... | Administrasi Keuangan Perangkat Daerah`)
@@ -396,7 +421,7 @@ def _extend(row: LogicalRow, line: SourceLine, texts: dict[str, list[str]], role
 
 def build_rows(
     lines: list[SourceLine], header: Header, neutral: bool = False
-) -> tuple[list[LogicalRow], list[RowProblem]]:
+) -> tuple[list[LogicalRow], list[RowProblem], dict[tuple[int, int], str]]:
     """Turn a table's data lines into logical rows; lines that cannot be placed become problems.
     `neutral`: align without preferring money or indicator columns (see `align.fit_cost`)."""
     builder = _RowBuilder(header, neutral)
@@ -404,4 +429,4 @@ def build_rows(
         builder.add_line(line)
     _close_table(builder.rows)
     _settle_structural_levels(builder.rows, header)
-    return builder.rows, builder.problems
+    return builder.rows, builder.problems, builder.uses

@@ -118,9 +118,11 @@ conformed as (
         -- lineage
         source_table,
         source_line,
+        source_column,
         row_line,
         row_index,
         column_index,
+        header_method,
         cells_moved
     from decided
 )

@@ -5,15 +5,17 @@ with source as (
 renamed as (
     select
         -- ids
-        md5(document_id || ':' || source_line || ':' || column_index) as fact_id,
+        md5(document_id || ':' || source_line || ':' || coalesce(source_column, -column_index)) as fact_id,
         document_id,
         -- lineage
         source_table,
         source_line,
+        source_column,
         row_line,
         row_index,
         column_index,
         column_header,
+        coalesce(header_method, 'as_written') as header_method,
         -- item
         item_level,
         item_name,
