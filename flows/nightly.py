@@ -65,6 +65,7 @@ def nightly(
             outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
             pipeline.check_gates(outcomes)
             facts = pipeline.count_published_facts(ctx.build)
+            coverage = pipeline.coverage_summary(ctx.build)
             pipeline.record_run(ctx, summary, "published", "ok", facts)
             publish_task(ctx)
         except pipeline.PipelineFailed as exc:
@@ -81,6 +82,7 @@ def nightly(
         "files_quarantined": summary.files_quarantined,
         "quarantined": summary.quarantined,
         "facts_published": facts,
+        "coverage": coverage,
         "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings] + dbt_warnings,
     }
 

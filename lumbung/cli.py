@@ -48,6 +48,9 @@ def run(
         f"{result['files_quarantined']} quarantined of {result['files_seen']} files; "
         f"{result['facts_published']} facts (run {result['run_id']})"
     )
+    from lumbung.pipeline import format_coverage
+
+    typer.echo(f"  {format_coverage(result['coverage'])}")
     for name, reason in result["quarantined"].items():
         typer.echo(f"  quarantined {name}: {reason}")
     for warning in result["warnings"]:
@@ -106,6 +109,13 @@ def export(
         con.close()
 
 
+def _coverage_line(coverage) -> str:
+    numbers = sum(c.numeric_cells for c in coverage)
+    return (f"{len(coverage)} table blocks, {numbers} numbers: {sum(c.facts for c in coverage)} facts, "
+            f"{sum(sum(c.not_facts.values()) for c in coverage)} not facts, {sum(c.quarantined for c in coverage)} "
+            f"quarantined, {sum(c.unaccounted for c in coverage)} unaccounted")
+
+
 def _variant_label(fact) -> str:
     return (fact.variant or "-") + (f" month {fact.month}" if fact.month else "")
 
@@ -130,11 +140,15 @@ def inspect(
     typer.echo(f"{report}: {meta.document_type} {meta.kecamatan.name} ({meta.kecamatan.kabupaten_kota}) "
                f"{meta.period_start_year}-{meta.period_end_year}")
     result = extract_document(doc.lines, meta.default_year, meta.period_end_year)
-    for record in result.tables:
+    typer.echo(_coverage_line(result.coverage))
+    for record, cov in zip(result.tables, result.coverage):
         if table and record.source_table != table:
             continue
-        typer.echo(f"\n{record.source_table} (lines {record.first_line}-{record.last_line}) {record.status}, "
+        written = f" written {record.label_as_written!r}" if record.label_as_written else f" (named by its {record.named_by})"
+        typer.echo(f"\n{record.source_table}{written} (lines {record.first_line}-{record.last_line}) {record.status}, "
                    f"{record.facts} facts: {record.columns}")
+        typer.echo(f"  numbers {cov.numeric_cells}: {cov.facts} facts, {cov.quarantined} quarantined, "
+                   f"{cov.unaccounted} unaccounted, not facts {dict(sorted(cov.not_facts.items()))}")
         if not show_facts:
             continue
         for f in result.facts:

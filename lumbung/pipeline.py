@@ -181,6 +181,24 @@ def count_published_facts(path: Path) -> int:
         ).fetchone()[0]
 
 
+def coverage_summary(build: Path) -> dict:
+    """Where the numbers of the current report versions went (audit.table_coverage, summed)."""
+    with warehouse.connect(build, read_only=True) as con:
+        row = con.execute(
+            "select count(*), coalesce(sum(numeric_cells), 0), coalesce(sum(facts), 0), coalesce(sum(not_facts), 0), "
+            "coalesce(sum(quarantined), 0), coalesce(sum(unaccounted), 0), count(*) filter (where facts = 0) "
+            "from audit.table_coverage").fetchone()
+    keys = ("blocks", "numeric_cells", "facts", "not_facts", "quarantined", "unaccounted", "blocks_without_facts")
+    return dict(zip(keys, (int(v) for v in row)))
+
+
+def format_coverage(c: dict) -> str:
+    return (f"coverage: {c['numeric_cells']} numbers in {c['blocks']} table blocks: {c['facts']} facts, "
+            f"{c['not_facts']} not facts (headers, codes, ratios, ...), {c['quarantined']} quarantined, "
+            f"{c['unaccounted']} unaccounted; {c['blocks_without_facts']} blocks without facts "
+            f"(audit.table_coverage)")
+
+
 def _failed_runs_log(published: Path) -> Path:
     return published.with_name(published.name + ".failed-runs.jsonl")
 

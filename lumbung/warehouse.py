@@ -65,7 +65,6 @@ alter table raw.extracted_facts add column if not exists header_method varchar;
 alter table raw.derived_values add column if not exists source_column integer;
 alter table raw.tables add column if not exists label_as_written varchar;
 alter table raw.tables add column if not exists named_by varchar;
-alter table audit.quarantine add column if not exists source_column integer;
 create table if not exists raw.table_coverage (
     document_id varchar, source_table varchar, first_line integer, last_line integer, status varchar,
     reason varchar, numeric_cells integer, facts integer, not_facts integer, quarantined integer,
@@ -84,6 +83,7 @@ create table if not exists audit.expectation_results (
     run_id varchar, stage varchar, suite varchar, table_name varchar, expectation varchar,
     column_name varchar, severity varchar, success boolean, element_count bigint,
     unexpected_count bigint, observed varchar, validated_at timestamptz);
+alter table audit.quarantine add column if not exists source_column integer;
 """
 
 

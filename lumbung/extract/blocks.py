@@ -282,6 +282,7 @@ def _below(lines: list[str], run: _Run, ceiling: int, titles: frozenset[str]) ->
     return None
 
 
+PERSONAL_RE = re.compile(r"\bNIP\b|\d{8}\s?\d{6}\s?\d\s?\d{3}")  # a signature block is never a caption
 NOTE_RE = re.compile(r"^(?:sumber|source|keterangan|ket\.|catatan)\b", re.I)
 
 
@@ -293,10 +294,9 @@ def _heading(lines: list[str], run: _Run, floor: int, titles: frozenset[str]) ->
     out: list[int] = []
     for k in reversed(texts):
         text = clean_cell(lines[k]).strip("#*_ ")
-        last = out[-1] if out else run.start
-        if len(out) >= 3 or len(text) > MAX_CAPTION_CHARS // 2 or text.endswith(".") or last - k > 3:
-            break
-        if NOTE_RE.match(text) or (out and text.endswith(":")):
+        if len(out) >= 3 or len(text) > MAX_CAPTION_CHARS // 2 or text.endswith(".") or (out and out[-1] - k > 1):
+            break  # the caption is one group of lines: a blank line above it ends it
+        if NOTE_RE.match(text) or PERSONAL_RE.search(text) or (out and text.endswith(":")):
             break
         out.append(k)
         if text.endswith(":"):

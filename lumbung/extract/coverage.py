@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from lumbung.extract.blocks import Table
 from lumbung.extract.cells import cell_kind, has_digit, marker_of
+from lumbung.extract.headers import is_numbering_row
 
 TEXT_ROLES = ("name", "indicator", "unit", "location", "text", "month")
 NOT_FACT_BY_ROLE = {"derived": "derived_ratio", "code": "code", "row_number": "row_number",
@@ -55,6 +56,7 @@ class TableCoverage:
     unaccounted: int = 0
     not_facts: Counter = field(default_factory=Counter)  # class -> count
     unaccounted_cells: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, cell)
+    unplaced_cells: list[tuple[int, int, str]] = field(default_factory=list)  # numbers under no column: quarantined
 
     def not_fact(self, what: str) -> None:
         self.not_facts[what] += 1
@@ -92,12 +94,15 @@ def account(
             elif status == "no_measures":
                 cov.not_fact("no_measure_columns")
             elif line.number in header_lines:
-                cov.not_fact("header")
+                cov.not_fact("column_numbers" if is_numbering_row(line.cells) else "header")
             elif use in ("column_numbers", "repeated_header"):
                 cov.not_fact(use)
             elif use in NOT_FACT_BY_ROLE:
                 cov.not_fact(NOT_FACT_BY_ROLE[use])
-            else:  # a number in a measure column that is not a fact, in no column, or never read
+            elif use in (None, "unknown"):  # under no header, or on a line no row took: quarantined
+                cov.quarantined += 1
+                cov.unplaced_cells.append((line.number, position, cell))
+            else:  # a number in a measure column that is neither a fact nor quarantined: a defect
                 cov.unaccounted += 1
                 cov.unaccounted_cells.append((line.number, position, cell))
     return cov

@@ -117,10 +117,14 @@ def extract_table(table: Table, default_year: int | None, period_end: int | None
     coverage = account(table, "extracted", header.body_start, uses,
                        {(f.source_line, f.source_column) for f in facts},
                        {(p.line, p.column) for p in fact_problems})
-    for line, column, cell in coverage.unaccounted_cells:  # never silently: listed with the reason
+    for line, column, cell in coverage.unplaced_cells:  # never silently: listed with the reason
         problems.append(Problem(table.label, line, cell, "coverage",
-                                f"number {cell!r} in column {column} of the line was not read as a fact "
-                                f"(read as: {uses.get((line, column), 'nothing')})", column))
+                                f"number {cell!r} (cell {column} of the line) sits under no column the header "
+                                f"names: not read as a fact", column))
+    for line, column, cell in coverage.unaccounted_cells:
+        problems.append(Problem(table.label, line, cell, "coverage",
+                                f"engine defect: number {cell!r} (cell {column} of the line) was read as "
+                                f"{uses.get((line, column))} but gave no fact", column))
     record = _record(table, "extracted", _describe(header), len(facts))
     return TableExtraction(record, coverage, facts=facts, items=table_items(table.label, rows), problems=problems,
                            derived=derived_values(table.label, rows, header))

@@ -308,10 +308,10 @@ class _RowBuilder:
         line_cells = line.cells
         if not any(line_cells):
             return
-        if is_repeated_header(line_cells, header):
-            return self._skip(line, "repeated_header")
         if is_numbering_row(line_cells):
             return self._skip(line, "column_numbers")
+        if is_repeated_header(line_cells, header):
+            return self._skip(line, "repeated_header")
         kinds = {cell_kind(c) for c in line_cells}
         numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
         words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
@@ -355,7 +355,8 @@ class _RowBuilder:
                 _extend(previous, line, _indicator_words_to_indicator(p.texts, self.header), p.roles)
             return
         pending = self.pending_name
-        if not p.code_cells and not p.texts.get("name") and p.has_numbers and pending is not None and pending.part == p.part:
+        if (not p.code_cells and not p.texts.get("name") and p.has_numbers and pending is not None
+                and pending.part == p.part and not (set(p.measures) | set(p.derived)) & (set(pending.values) | set(pending.derived))):
             pending.values.update(p.measures)  # numbers on the line after their name
             pending.derived.update(p.derived)
             if shift_note:
