@@ -112,6 +112,14 @@ def no_labels(lines: list[str]) -> Rendering:
     return _rebuild(lines, {}, deleted)
 
 
+def no_labels_or_captions(lines: list[str]) -> Rendering:
+    """Label and caption both removed: the table stands alone under the running text."""
+    deleted: set[int] = set()
+    for label, first, _last in _labelled_runs(lines):
+        deleted.update(range(label, first))
+    return _rebuild(lines, {}, deleted)
+
+
 def labels_below(lines: list[str]) -> Rendering:
     """Label and caption written under the table instead of above it."""
     edits: dict[int, list[str]] = {}
@@ -185,6 +193,7 @@ TRANSFORMS = {
     "roman_labels": roman_labels,
     "label_spellings": label_spellings,
     "no_labels": no_labels,
+    "no_labels_or_captions": no_labels_or_captions,
     "labels_below": labels_below,
     "page_furniture": page_furniture,
     "page_breaks_with_headers": page_breaks_with_headers,

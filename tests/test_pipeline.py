@@ -250,6 +250,8 @@ def test_no_nip_and_no_officials_name_in_any_mart_or_export(first_run, tmp_path)
     assert len(tables) >= 8
     for table in tables:
         assert _leaks(v for row in query(warehouse, f"select * from marts.{table}") for v in row) == [], table
+    for table in ("table_coverage", "reconciliation"):  # audit tables analysts read too
+        assert _leaks(v for row in query(warehouse, f"select * from audit.{table}") for v in row) == [], table
     out = tmp_path / "export"
     subprocess.run([sys.executable, "-m", "lumbung.cli", "export", str(out), "--warehouse", str(warehouse)],
                    check=True, capture_output=True)
@@ -300,3 +302,58 @@ def test_cli_exits_non_zero_with_a_one_line_reason(tmp_path):
     )
     assert result.returncode == 1
     assert "not published: raw directory" in result.stderr
+
+
+def test_every_number_of_every_table_is_accounted_for(first_run):
+    warehouse, result = first_run
+    rows = query(warehouse, """
+        select source_file, count(*), sum(numeric_cells), sum(facts), sum(not_facts), sum(quarantined),
+               sum(unaccounted), sum(derived_ratio), sum(code), sum(column_numbers)
+        from audit.table_coverage group by source_file""")
+    assert len(rows) == 4
+    for source_file, blocks, numbers, facts, not_facts, quarantined, unaccounted, ratios, codes, column_numbers in rows:
+        assert unaccounted == 0, source_file
+        assert numbers == facts + not_facts + quarantined
+        assert facts > 0 and not_facts > 0
+    assert sum(r[8] for r in rows) > 0 and sum(r[7] for r in rows) > 0  # codes and ratios are classified
+    # every published numeric fact is counted as a fact of its block
+    published = query(warehouse, """
+        select count(*) from (select document_id, source_line, source_column, value_flag from marts.fct_target
+                              union all select document_id, source_line, source_column, value_flag from marts.fct_realisation)
+        where value_flag is distinct from 'not_available' and value_flag is distinct from 'non_numeric'""")[0][0]
+    assert published == sum(r[3] for r in rows)
+    assert result["coverage"]["unaccounted"] == 0 and result["coverage"]["facts"] == sum(r[3] for r in rows)
+    without = query(warehouse, "select status, reason from audit.table_coverage where facts = 0")
+    assert without and all(reason for _status, reason in without)
+
+
+def test_one_fact_per_cell_and_per_grain(first_run):
+    warehouse, _ = first_run
+    cells = query(warehouse, """
+        select document_id, source_line, source_column, count(*) from (
+            select document_id, source_line, source_column from marts.fct_target
+            union all select document_id, source_line, source_column from marts.fct_realisation)
+        group by all having count(*) > 1""")
+    assert cells == []
+    for table in ("fct_target", "fct_realisation"):
+        assert query(warehouse, f"""
+            select document_id, source_table, row_index, metric, year, month, variant, indicator
+            from marts.{table} group by all having count(*) > 1""") == []
+    # the cell named by a fact holds its value as written
+    for value_raw, raw_text, column in query(warehouse, """
+            select f.value_raw, r.raw_text, f.source_column from marts.fct_target f
+            join raw.table_rows r using (document_id, source_line) order by f.fact_id limit 300"""):
+        assert raw_text.split("\t")[column - 1].replace("<b>", "").replace("</b>", "").strip() != ""
+        assert value_raw.split()[0] in raw_text.split("\t")[column - 1]
+
+
+def test_the_form_decides_where_a_header_is_typod(first_run):
+    """Petir Tabel 2.1 (form T-C.29): the target column before the estimated realisation up to
+    2023 says `Tahun 2022`; by its position it is the 2023 target."""
+    warehouse, _ = first_run
+    rows = query(warehouse, """
+        select f.year, f.header_method, count(*) from marts.fct_target f join marts.dim_document d using (document_id)
+        where d.document_type = 'renja' and d.period_start_year = 2024 and f.source_table = 'Tabel 2.1'
+          and f.variant is null group by all order by 1""")
+    assert (2023, "form_position") in {(y, m) for y, m, _n in rows}
+    assert {y for y, _m, _n in rows} == {2022, 2023}

@@ -399,16 +399,35 @@ def _header_signature(line: SourceLine) -> tuple[str, ...]:
     return tuple("".join(c.lower().split()) for c in line.cells if c)
 
 
+HEADER_WORD_RE = re.compile(
+    r"^(?:no\.?|nomor|kode|uraian|indikator|target|realisasi|anggaran|satuan|tahun|program|kegiatan|sasaran|"
+    r"tujuan|capaian|rasio|pagu|lokasi|ket\.?|keterangan|formulasi|kondisi|sumber)\b", re.I)
+
+
+def _is_new_header(line: SourceLine, previous: SourceLine, header: list[tuple[str, ...]]) -> bool:
+    """A line that starts another table in the same block: `NO ...` that is not this table's
+    header again, or, after a blank line, a line of header words only (`Uraian | Anggaran pada
+    Tahun | Realisasi Anggaran pada Tahun`) that is not one of this table's header lines."""
+    if not line.cells or _header_signature(line) in header:
+        return False
+    if HEADER_START_RE.match(line.cells[0]):
+        return True
+    filled = [c for c in line.cells if c]
+    if line.number - previous.number < 2 or len(filled) < 3 or any(any(ch.isdigit() for ch in c) for c in filled):
+        return False
+    return sum(1 for c in filled if HEADER_WORD_RE.match(c)) >= 0.6 * len(filled)
+
+
 def split_parts(table: Table) -> list[Table]:
     """One tab block can hold two tables one after the other (Seririt `Tabel 3.2`: 2020-2022,
-    then 2023 with other columns).  A line starting with `NO` that is not the table's own
-    header again (headers repeat on every page) starts a new part, labelled `<label> (2)`."""
+    then 2023 with other columns; two tables whose captions are missing).  A line that starts a
+    new header (`_is_new_header`) starts a new part, labelled `<label> (2)`."""
     if table.kind != "table":
         return [table]
-    first = _header_signature(table.lines[0])
+    first = [_header_signature(line) for line in table.lines[:3]]
     starts = [0] + [
         k for k, line in enumerate(table.lines)
-        if k > 0 and line.cells and HEADER_START_RE.match(line.cells[0]) and _header_signature(line) != first
+        if k > 0 and _is_new_header(line, table.lines[k - 1], first)
     ]
     if len(starts) == 1:
         return [table]

@@ -22,6 +22,7 @@ become NULL facts in a value column and are not counted here.  Classes of number
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from lumbung.extract.blocks import Table
 from lumbung.extract.cells import cell_kind, has_digit, marker_of
 from lumbung.extract.headers import is_numbering_row
 
+DASH_UNIT_RE = re.compile(r"^[-–—]\s+[^\W\d]")  # `- keluarga`: a dash with its unit
 TEXT_ROLES = ("name", "indicator", "unit", "location", "text", "month")
 NOT_FACT_BY_ROLE = {"derived": "derived_ratio", "code": "code", "row_number": "row_number",
                     **{role: "text_column" for role in TEXT_ROLES}}
@@ -39,7 +41,7 @@ def is_numeric(cell: str) -> bool:
     """A number, or a dash (`-`: nothing, i.e. zero, in a money column)."""
     kind = cell_kind(cell)
     return kind in ("money", "number", "code", "overflow") or (kind == "label" and has_digit(cell)) or (
-        kind == "marker" and marker_of(cell) == "dash")
+        kind == "marker" and marker_of(cell) == "dash") or bool(DASH_UNIT_RE.match(cell))
 
 
 @dataclass

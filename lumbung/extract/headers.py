@@ -47,6 +47,7 @@ SQUASHED_VARIANTS = (
     ("ikk", "standar_ikk"),
     ("indikatorlainnya", "standar_lainnya"),
 )
+STANDARD_VARIANTS = frozenset(v for _words, v in SQUASHED_VARIANTS)
 MONEY_WORDS = ("rp", "pagu", "dana", "anggaran", "rupiah", "biaya")
 
 
@@ -367,9 +368,21 @@ def _year_run(columns: list[Column]) -> list[Column]:
     return out
 
 
+def _standards_in_the_tables_last_year(columns: list[Column]) -> list[Column]:
+    """A standard target (`Target NSPK`, `Target IKK`, `Target Indikator Lainnya` of T-C.23) has no
+    year of its own: it is recorded under the last year the table's own year columns cover, not
+    under whatever year a caption or the document names."""
+    years = [c.year for c in columns if c.role == "measure" and c.variant not in STANDARD_VARIANTS
+             and c.year is not None and last_year(c.header) is not None]
+    if not years:
+        return columns
+    return [replace(c, year=max(years)) if c.role == "measure" and c.variant in STANDARD_VARIANTS
+            and last_year(c.header) is None else c for c in columns]
+
+
 # Rules from the national forms (Permendagri 86/2017) applied after every column has its role,
 # in this order: where a header cell is typo'd or ambiguous, the form's column order decides.
-FORM_RULES = (_target_before_estimate, _year_run)
+FORM_RULES = (_target_before_estimate, _year_run, _standards_in_the_tables_last_year)
 
 
 def apply_form_rules(columns: list[Column]) -> list[Column]:
