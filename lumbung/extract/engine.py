@@ -3,7 +3,8 @@ hand a plain type to the next and never call back into an earlier one.
 
     find_tables      lines            -> Table blocks      (blocks.py: labels, captions, furniture)
     settle_header    Table            -> Header            (headers.py: column roles, years, variants)
-    build_rows       Table + Header   -> LogicalRow list   (rows.py + align.py + codes.py; levels.py)
+    build_rows       Table + Header   -> LogicalRow list   (rows.py + align.py + codes.py)
+    settle_levels    LogicalRow list  -> LogicalRow list   (levels.py: urusan ... sub kegiatan, totals)
     emit_facts       rows + Header    -> Fact list         (facts.py; values.py reads the numbers)
     account          everything above -> TableCoverage     (coverage.py: where every number went)
 
@@ -21,6 +22,7 @@ from lumbung.extract.derived import DerivedValue, derived_values
 from lumbung.extract.facts import Fact, emit_facts
 from lumbung.extract.headers import Header, read_header, refine_metrics
 from lumbung.extract.items import Item, table_items
+from lumbung.extract.levels import settle_levels
 from lumbung.extract.rows import build_rows
 
 
@@ -111,6 +113,7 @@ def extract_table(table: Table, default_year: int | None, period_end: int | None
         record = _record(table, "no_measures", _describe(header))
         return TableExtraction(record, account(table, "no_measures", header.body_start, {}, set(), set()))
     rows, row_problems, uses = build_rows(table.lines, header)  # alignment depends on which columns hold money
+    rows = settle_levels(rows, header)
     facts, fact_problems = emit_facts(table.label, rows, header, default_year, period_end)
     problems = [Problem(table.label, p.line, p.raw, p.step, p.reason) for p in row_problems]
     problems += [Problem(table.label, p.line, p.raw, p.step, p.reason, p.column) for p in fact_problems]

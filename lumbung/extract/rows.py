@@ -25,6 +25,7 @@ from lumbung.extract.align import CODE_JOINER, align_row
 from lumbung.extract.cells import SourceLine, cell_kind
 from lumbung.extract.codes import Code, canonical_code, is_code_fragment
 from lumbung.extract.headers import Header, is_numbering_row, is_repeated_header
+from lumbung.extract.levels import identify, level_from_name
 
 TEXT_ROLES = ("name", "indicator", "unit", "location", "text", "month")
 METHOD_RANK = {"as_written": 0, "inherited": 0, "partial": 1, "legacy": 2, "invalid": 3}
@@ -117,23 +118,6 @@ def _choose_code(code_cells: list[str], row_number: str | None, context: str | N
     return with_number if score(with_number) < score(plain) else plain
 
 
-def _level_from_name(name: str | None) -> str | None:
-    if not name:
-        return None
-    low = name.lower().strip()
-    if re.match(r"^(jumlah|total|sub ?total|kecamatan)\b", low):  # `KECAMATAN SERANG`: the whole office
-        return "total"
-    if re.match(r"^(non )?(urusan|unsur)\b", low):
-        return "urusan"
-    if re.match(r"^pr?ogra\s?m\b", low):  # `PROGRA M` broken by the PDF, `POGRAM` typed
-        return "program"
-    if re.match(r"^kegiatan\b", low):
-        return "kegiatan"
-    if re.match(r"^sub\s*kegiatan\b", low):
-        return "sub_kegiatan"
-    return None
-
-
 def _outer_boundary(header: Header) -> int | None:
     """Where a line holds two items (`Program | Pagu | Kegiatan | Target | Realisasi`: measure
     columns between the first two name columns, which name different levels), the index of the second name column: cells
@@ -141,8 +125,8 @@ def _outer_boundary(header: Header) -> int | None:
     names = header.role_columns("name")
     if len(names) < 2:
         return None
-    outer_level = _level_from_name(names[0].header)
-    if outer_level is None or outer_level == _level_from_name(names[1].header):
+    outer_level = level_from_name(names[0].header)
+    if outer_level is None or outer_level == level_from_name(names[1].header):
         return None  # the same item written twice (Rancangan Awal | Hasil Analisis), not two items
     between = any(c.role == "measure" and names[0].index < c.index < names[1].index for c in header.columns)
     return names[1].index if between else None
@@ -190,80 +174,6 @@ def _words_to_inner(cells: list[str], header: Header, boundary: int) -> list[str
 
 
 OUTLINE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?$")
-OUTLINE_LEVELS = {1: "program", 2: "kegiatan", 3: "sub_kegiatan"}
-
-
-def _settle_structural_levels(rows: list[LogicalRow], header: Header) -> None:
-    """Levels of the rows whose code and words say nothing, from the rows around them:
-
-    - the outer item of a two-item line takes its column's header word (`Program`);
-    - in a budget table numbered as an outline (`5`, `6.1`, `6.1.1`), the number's depth;
-    - below a program: where the program's rows mark their kegiatan (bold, or `Kegiatan :`; a
-      name merely starting with `Kegiatan` is no mark),
-      the row right under the program and every bold row is a kegiatan, the plain ones sub
-      kegiatan; where nothing is marked, every row is a kegiatan (the pre-2021 layout).
-    Rows above the first program keep no level."""
-    names = header.role_columns("name")
-    outer_level = _level_from_name(names[0].header) if names else None
-    outline = any(c.metric == "budget" for c in header.columns) and any(
-        r.outline is not None and r.outline > 1 for r in rows)
-    sections: list[list[LogicalRow]] = []
-    for row in rows:
-        if row.structural and row.part == "outer":
-            row.level = outer_level
-        elif row.structural and outline and row.outline in OUTLINE_LEVELS:
-            row.level = OUTLINE_LEVELS[row.outline]
-        if row.level == "program":
-            sections.append([row])
-        elif sections and not row.inherited_item:
-            sections[-1].append(row)
-    for program, *members in sections:
-        marked = any(r.emphasised for r in members) or any(
-            re.match(r"^kegiatan\s*:", (r.text("name") or "").lower()) for r in members)
-        for position, row in enumerate(members):
-            if not row.structural or row.level is not None:
-                continue
-            if not marked or position == 0 or row.emphasised:
-                row.level = "kegiatan"
-            else:
-                row.level = "sub_kegiatan"
-
-
-def _close_table(rows: list[LogicalRow]) -> None:
-    """A last row with numbers and no words at all is the table's total (`| | 8.624.579.558 |`)."""
-    if rows and rows[-1].inherited_item and not rows[-1].own_text:
-        last = rows[-1]
-        last.code, last.level, last.inherited_item, last.texts = None, "total", False, {}
-
-
-def _is_section_heading(name: str | None) -> bool:
-    """An uncoded name in capitals with amounts (`KEWILAYAHAN`, `PENUNJANG URUSAN`) heads a section."""
-    return bool(name) and name == name.upper() and bool(re.search(r"[A-Z]{4}", name))
-
-
-def _identify(row: LogicalRow, previous: LogicalRow | None, context: str | None) -> None:
-    """Settle a new row's level (and code, when it only continues the item above): from its
-    code, as a further indicator line of the item above, from its name, as an uncoded sibling of
-    coded sub kegiatan, or else later from the rows around it (`structural`)."""
-    code, texts = row.code, row.texts
-    if code is not None and (code.canonical or code.method in ("partial", "legacy")):
-        row.level = code.level
-    elif code is None and not texts.get("name") and previous is not None and row.part == "item":
-        row.code, row.level, row.inherited_item = previous.code, previous.level, True
-        texts.setdefault("name", list(previous.texts.get("name", [])))
-    else:
-        if not texts.get("name") and texts.get("text"):  # a label row such as `Unsur Kewilayahan`
-            texts["name"] = [texts["text"][0]]
-        row.level = _level_from_name(row.text("name"))
-        if row.level is None and code is None and row.values and _is_section_heading(row.text("name")):
-            row.level = "urusan"  # `KEWILAYAHAN | 1.345.247.264 | ...`: the sum of the programs below
-        elif row.level is None and code is None and previous is not None and previous.level == "sub_kegiatan" and context:
-            row.level = "sub_kegiatan"  # an uncoded sibling of the sub kegiatan rows around it
-            if context.count(".") >= 4:
-                row.code = Code("", None, "sub_kegiatan", "unresolved", parent=".".join(context.split(".")[:5]),
-                                reason="no code written; sibling of coded sub kegiatan")
-        elif row.level is None and code is None and context is None:
-            row.structural = True
 
 
 @dataclass
@@ -381,7 +291,7 @@ class _RowBuilder:
             row.outline = p.row_number.rstrip(".").count(".") + 1
         if shift_note:
             row.notes.append(shift_note)
-        _identify(row, previous, self.context)
+        identify(row, previous, self.context)
         if code is not None and code.canonical:
             self.context = code.canonical
         if code is not None and code.method == "invalid":
@@ -428,6 +338,4 @@ def build_rows(
     builder = _RowBuilder(header, neutral)
     for line in lines[header.body_start :]:
         builder.add_line(line)
-    _close_table(builder.rows)
-    _settle_structural_levels(builder.rows, header)
     return builder.rows, builder.problems, builder.uses
