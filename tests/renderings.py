@@ -168,6 +168,23 @@ def page_furniture(lines: list[str], every: int = 12, repeat_header: bool = Fals
     return _rebuild(lines, edits)
 
 
+def page_title_once(lines: list[str]) -> Rendering:
+    """One page break in the middle of each long table, with the document's title printed at
+    the top of the new page (no page number) and the table's header repeated."""
+    title = f"{_title(lines)} Tahun {_year(lines)}"
+    edits: dict[int, list[str]] = {}
+    for first, last in _runs(lines):
+        rows = [i for i in range(first, last + 1) if "\t" in lines[i]]
+        if len(rows) >= 20:
+            edits[rows[len(rows) // 2]] = ["", title, "", lines[rows[0]]]
+    return _rebuild(lines, edits)
+
+
+def _year(lines: list[str]) -> str:
+    found = re.search(r"\b20\d\d\b", " ".join(lines[:40]))
+    return found.group() if found else "2024"
+
+
 def page_breaks_with_headers(lines: list[str]) -> Rendering:
     """Shorter pages, each with a footer and the table's header and column numbers repeated."""
     return page_furniture(lines, every=7, repeat_header=True)
@@ -197,6 +214,7 @@ TRANSFORMS = {
     "labels_below": labels_below,
     "page_furniture": page_furniture,
     "page_breaks_with_headers": page_breaks_with_headers,
+    "page_title_once": page_title_once,
     "roman_no_labels_furniture": compose(roman_labels, no_labels, page_furniture),
     "spellings_below_headers": compose(label_spellings, labels_below, page_breaks_with_headers),
 }

@@ -190,3 +190,17 @@ NO | Program | Target 2023 | Realisasi 2023
 {rows(2)}
 """))
     assert [t.label for t in tables] == ["Tabel 3.2", "Tabel 3.2 (2)"]
+
+
+def test_a_page_title_printed_once_inside_a_table():
+    lines = doc(f"Tabel 1.1\n{HEADER}\n{rows(3)}") + ["", "Rencana Kerja Kecamatan Petir Tahun 2024", ""] + doc(
+        f"{HEADER}\n{rows(3, 4)}") + ["", "Penutup."]
+    tables = find_tables(lines)
+    assert len(tables) == 1 and len(tables[0].lines) == 8
+    assert [f.kind for f in tables[0].furniture] == ["running_title"]
+
+
+def test_a_caption_between_two_tables_is_not_a_page_title():
+    lines = doc(f"{HEADER}\n{rows(3)}") + ["", "Rencana Kerja Kecamatan Petir Tahun 2024", ""] + doc(
+        f"Kode | Program | Pagu Tahun 2024\n7.01.01 | Program A | 1.000.000")
+    assert len(find_tables(lines)) == 2

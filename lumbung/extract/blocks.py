@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from lumbung.extract.cells import SourceLine, clean_cell
+from lumbung.extract.cells import SourceLine, cell_kind, clean_cell
 
 MAX_CAPTION_LINES = 8
 MAX_CAPTION_CHARS = 300
@@ -220,6 +220,10 @@ def _runs(lines: list[str], titles: frozenset[str]) -> list[_Run]:
                 run.furniture.append(Furniture(j + 1, text, kind))
                 j += 1
                 continue
+            if "\t" not in text and run.lines and _page_title_inside(lines, j, run):
+                run.furniture.append(Furniture(j + 1, text, "running_title"))
+                j += 1
+                continue
             if "\t" not in text or line_label(text) is not None:
                 break
             run.lines.append(SourceLine(j + 1, text))
@@ -231,6 +235,35 @@ def _runs(lines: list[str], titles: frozenset[str]) -> list[_Run]:
             runs.append(run)
         i = max(run.end, i + 1)
     return runs
+
+
+TITLE_MAX_CHARS = 120
+
+
+def _page_title_inside(lines: list[str], j: int, run: _Run) -> bool:
+    """A document title printed at a page break inside a table (`Rencana Kerja Kecamatan Petir
+    Tahun 2024`), even when it is not repeated often enough to be a known running title: a
+    short line naming the document and a year, after which the same table goes on (its header
+    or column numbers repeated, or a row with numbers), not a new header."""
+    text = clean_cell(lines[j])
+    if (len(text) > TITLE_MAX_CHARS or text.endswith((".", ":")) or not DOCUMENT_WORDS_RE.search(text)
+            or not re.search(r"\b(?:19|20)\d\d\b", text) or line_label(text) is not None):
+        return False
+    k = j + 1
+    while k < len(lines) and not lines[k].strip():
+        k += 1
+    if k >= len(lines) or "\t" not in lines[k]:
+        return False
+    following = SourceLine(k + 1, lines[k])
+    own_header = {_header_signature(line) for line in run.lines[:3]}
+    if _header_signature(following) in own_header or _is_numbering(following.cells):
+        return True
+    return any(cell_kind(c) in ("money", "number", "code") for c in following.cells)
+
+
+def _is_numbering(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return len(filled) >= 3 and all(re.fullmatch(r"\(?\d{1,2}\)?(?:\s*=.*)?", c) for c in filled)
 
 
 @dataclass(frozen=True)
