@@ -85,8 +85,12 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
     warehouse.append(con, "raw.tables", [{"document_id": document_id, **asdict(t)} for t in extraction.tables])
     warehouse.append(con, "raw.table_rows", [
         {"document_id": document_id, "source_table": t.label, "source_line": line.number,
-         "cells": line.cells, "raw_text": line.text}
+         "cells": line.cells, "raw_text": line.text, "furniture": None}
         for t in extraction.found for line in t.lines
+    ] + [
+        {"document_id": document_id, "source_table": t.label, "source_line": f.line,
+         "cells": [f.text], "raw_text": f.text, "furniture": f.kind}
+        for t in extraction.found for f in t.furniture
     ])
     warehouse.append(con, "raw.table_items", [{"document_id": document_id, **asdict(i)} for i in extraction.items])
     warehouse.append(con, "raw.derived_values", [{"document_id": document_id, **asdict(d)} for d in extraction.derived])

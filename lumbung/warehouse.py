@@ -4,7 +4,8 @@ Tables written here (dbt reads them as sources):
 - `raw.files`: every file content ever seen (sha256), loaded or quarantined, for incremental runs;
 - `raw.documents`: one row per loaded report version, with detected metadata;
 - `raw.tables`: what the engine made of each table found;
-- `raw.table_rows`: every tab-separated line of every table, cells as written (lineage);
+- `raw.table_rows`: every tab-separated line of every table, cells as written (lineage), and the
+  page furniture skipped inside tables (`furniture` = page_number, page_footer, running_title, rule);
 - `raw.table_items`: every item (row) of every extracted table, with its parent item;
 - `raw.derived_values`: stated ratios (capaian %, rasio) with the columns they divide;
 - `raw.extracted_facts`: the facts the engine produced;
@@ -65,6 +66,7 @@ alter table raw.extracted_facts add column if not exists header_method varchar;
 alter table raw.derived_values add column if not exists source_column integer;
 alter table raw.tables add column if not exists label_as_written varchar;
 alter table raw.tables add column if not exists named_by varchar;
+alter table raw.table_rows add column if not exists furniture varchar;
 create table if not exists raw.table_coverage (
     document_id varchar, source_table varchar, first_line integer, last_line integer, status varchar,
     reason varchar, numeric_cells integer, facts integer, not_facts integer, quarantined integer,
@@ -104,8 +106,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
 
-EXTRACTED_TABLES = ("raw.files", "raw.documents", "raw.tables", "raw.table_rows", "raw.table_items",
-                    "raw.derived_values", "raw.extracted_facts")
+def extracted_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables filled from raw files: every table of schema `raw` but the extractor's fingerprint."""
+    return [f"raw.{name}" for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'raw' and table_name <> 'extractor' "
+        "order by 1").fetchall()]
 
 
 def forget_extractions_unless(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
@@ -115,7 +120,7 @@ def forget_extractions_unless(con: duckdb.DuckDBPyConnection, fingerprint: str) 
     if stored is not None and stored[0] == fingerprint:
         return False
     had_files = con.execute("select count(*) from raw.files").fetchone()[0] > 0
-    for table in EXTRACTED_TABLES:
+    for table in extracted_tables(con):
         con.execute(f"delete from {table}")
     con.execute("delete from raw.extractor")
     con.execute("insert into raw.extractor values (?)", [fingerprint])
