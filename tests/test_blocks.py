@@ -162,6 +162,9 @@ def test_running_title_repeated_on_every_page():
     ("Kata Pengantar .....\t12", None),  # a table of contents line
     ("Halaman 3", "page_number"),
     ("Renja Kecamatan Serang | Halaman 3", "page_footer"),
+    ("Renja Kecamatan Petir 2024\t12", "page_footer"),
+    ("12\tLKjIP Kecamatan Seririit", "page_footer"),
+    ("Penyusunan Dokumen Renja\t12", None),  # a document word alone does not make a footer
 ])
 def test_what_is_furniture(line, kind):
     assert furniture_kind(line) == kind

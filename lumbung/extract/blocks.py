@@ -49,7 +49,7 @@ PAGE_WORD_RE = re.compile(r"\b(?:halaman|hal\.|hlm\.?|page)\s*\d{1,4}\b", re.I)
 NUMBER_BESIDE_TEXT_RE = re.compile(r"^(?:\d{1,4}\s*\|\s*(?P<after>\D.*)|(?P<before>.*\D)\s*\|\s*\d{1,4})$")
 RULE_CELL_RE = re.compile(r"^[-=_:|\s]{2,}$")
 MAX_FURNITURE_CHARS = 160
-YEAR_IN_TITLE_RE = re.compile(r"\b(?:tahun|th\.?)\s*(?:19|20)\d\d\b", re.I)
+YEAR_IN_TITLE_RE = re.compile(r"\b(?:19|20)\d\d\b")
 DOCUMENT_WORDS_RE = re.compile(r"\b(?:renja|renstra|lkjip|lakip|lkip|rencana kerja|rencana strategis|laporan kinerja)\b", re.I)
 RUNNING_TITLE_REPEATS = 3
 
@@ -185,7 +185,7 @@ def furniture_kind(text: str, titles: frozenset[str] = frozenset()) -> str | Non
     if beside and len(filled) <= 2 and at_margin:
         words = (beside["after"] or beside["before"] or "").strip()
         if _normalised(words) in titles or (DOCUMENT_WORDS_RE.search(words) and (
-                not tabbed or YEAR_IN_TITLE_RE.search(words))):
+                not tabbed or YEAR_IN_TITLE_RE.search(words) or re.search(r"\bkec(?:amatan|\.)", words, re.I))):
             return "page_footer"
     if not tabbed and _normalised(joined) in titles:
         return "running_title"
