@@ -101,3 +101,23 @@ TAHUN 2019 | | | |
     header = read_header(table.lines)
     assert header.body_start == 1
     assert not header.role_columns("measure")
+
+
+def test_year_section_rows_give_their_year_to_the_rows_below():
+    """`TAHUN 2020` alone on a row inside the table: the rows under it speak of 2020, where the
+    columns name no year of their own; a column's own year always wins."""
+    from lumbung.extract.engine import extract_document
+
+    ex = extract_document(doc("""
+Tabel 1.1
+No | Uraian | Target | Realisasi | Target Renstra 2026
+TAHUN 2020 | | | |
+1 | Kegiatan A | 10 | 9 | 50
+2021 | | | |
+2 | Kegiatan B | 20 | 18 | 60
+"""), 2024, 2024)
+    years = {(f.item_name, f.kind, f.variant): f.year for f in ex.facts}
+    assert years[("Kegiatan A", "target", None)] == 2020 and years[("Kegiatan A", "realisation", None)] == 2020
+    assert years[("Kegiatan B", "target", None)] == 2021
+    assert years[("Kegiatan B", "target", "renstra")] == 2026
+    assert sum(c.not_facts["header"] for c in ex.coverage) == 1  # the lone `2021` is a header cell, not a fact

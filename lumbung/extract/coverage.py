@@ -99,6 +99,8 @@ def account(
                 cov.not_fact("column_numbers" if is_numbering_row(line.cells) else "header")
             elif use in ("column_numbers", "repeated_header"):
                 cov.not_fact(use)
+            elif use == "year_section":
+                cov.not_fact("header")
             elif use in NOT_FACT_BY_ROLE:
                 cov.not_fact(NOT_FACT_BY_ROLE[use])
             elif use in (None, "unknown"):  # under no header, or on a line no row took: quarantined

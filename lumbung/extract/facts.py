@@ -122,9 +122,13 @@ def _is_yearly(col: Column) -> bool:
     return "tahunan" in col.header.lower()
 
 
-def _year(col: Column, default_year: int | None, period_end: int | None) -> int | None:
-    if col.year is not None:
+def _year(col: Column, row: LogicalRow, default_year: int | None, period_end: int | None) -> int | None:
+    """The column's own year; else the year of the section row above (`TAHUN 2020`); else the
+    caption's or the document's."""
+    if col.year_stated or (col.year is not None and row.section_year is None):
         return col.year
+    if row.section_year is not None:
+        return row.section_year
     if col.variant == "akhir_periode":
         return period_end
     return default_year
@@ -164,7 +168,7 @@ def emit_facts(
                 if parsed.flag == "non_numeric":  # a grade (`BB`) or a word (`Laporan`): kept, NULL, and listed
                     problems.append(FactProblem(line, position, cell, "value", f"indicator cell {cell!r} in column {col.header!r} "
                                                 f"is not a number: published with value NULL, value_raw as written"))
-            year = _year(col, default_year, period_end)
+            year = _year(col, row, default_year, period_end)
             if year is None:
                 problems.append(FactProblem(line, position, cell, "year", f"no year for column {col.header!r}"))
                 continue

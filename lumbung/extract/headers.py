@@ -64,6 +64,7 @@ class Column:
     variant: str | None = None
     header_method: str = "as_written"  # form_position: the form's column order decided, not the header words
     group: str = ""  # the outermost header line over the column (a spanning title such as `Tahun`)
+    year_stated: bool = False  # the year comes from the column's own header (not the caption or document)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,12 @@ def is_year_section(cells: list[str]) -> bool:
     """`TAHUN 2019` or `2019 - 2020` alone on a row: the start of a section of the body, not a header line."""
     filled = [c for c in cells if c]
     return len(filled) == 1 and len(cells) > 2 and bool(YEAR_SECTION_RE.match(filled[0]))
+
+
+def section_year(cells: list[str]) -> int | None:
+    """The year of a year section row (`TAHUN 2020` -> 2020); None for a period (`2019 - 2020`)."""
+    years = YEAR_RE.findall(next(c for c in cells if c))
+    return int(years[0]) if len(years) == 1 else None
 
 
 def _looks_like_data(cells: list[str]) -> bool:
@@ -319,8 +326,9 @@ def classify_column(
     kind = _kind_from_levels(levels or [h]) or ("realisation" if "realisasi" in squashed else "target")
     if variant == "baseline":
         kind = "realisation"
-    year = _year_from_levels(levels or [h]) or default_year
-    return Column(index, header, "measure", metric, kind, year, variant, group=clean_cell((levels or [h])[0]))
+    stated = _year_from_levels(levels or [h])
+    return Column(index, header, "measure", metric, kind, stated or default_year, variant,
+                  group=clean_cell((levels or [h])[0]), year_stated=stated is not None)
 
 
 def _collides(col: Column, columns: list[Column]) -> bool:

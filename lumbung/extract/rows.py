@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from lumbung.extract.align import CODE_JOINER, align_row
 from lumbung.extract.cells import SourceLine, cell_kind
 from lumbung.extract.codes import Code, canonical_code, is_code_fragment
-from lumbung.extract.headers import Header, is_numbering_row, is_repeated_header
+from lumbung.extract.headers import Header, is_numbering_row, is_repeated_header, is_year_section, section_year
 from lumbung.extract.levels import identify, level_from_name
 
 TEXT_ROLES = ("name", "indicator", "unit", "location", "text", "month")
@@ -50,6 +50,7 @@ class LogicalRow:
     outline: int | None = None  # depth of an outline number in the NO column (`6.1.1` -> 3)
     structural: bool = False  # no code and no level word: the level comes from the rows around it
     indicator_cells: dict[int, list[str]] = field(default_factory=dict)  # column -> its indicator text
+    section_year: int | None = None  # the year of the `TAHUN 2020` section row above it, if any
 
     def add_indicators(self, cells: list[tuple[int, str]]) -> None:
         for index, value in cells:
@@ -207,6 +208,7 @@ class _RowBuilder:
         self.boundary = _outer_boundary(header)
         self.offset = 0  # how far the last line's numbers sat from their columns
         self.uses: dict[tuple[int, int], str] = {}  # (line, 1-based source column) -> how the cell was read
+        self.section_year: int | None = None
 
     def _skip(self, line: SourceLine, why: str) -> None:
         for pos, cell in enumerate(line.cells, start=1):
@@ -220,6 +222,10 @@ class _RowBuilder:
             return
         if is_numbering_row(line_cells):
             return self._skip(line, "column_numbers")
+        if is_year_section(line_cells):  # `TAHUN 2020` alone: the rows below speak of that year
+            self.section_year = section_year(line_cells)
+            self.pending_name = None
+            return self._skip(line, "year_section")
         if is_repeated_header(line_cells, header):
             return self._skip(line, "repeated_header")
         kinds = {cell_kind(c) for c in line_cells}
@@ -283,7 +289,8 @@ class _RowBuilder:
                 self.legacy_program = code.raw
             elif code.level == "kegiatan" and self.legacy_program:
                 code = replace(code, parent=self.legacy_program)
-        row = LogicalRow(line.number, [line.number], code, p.texts, p.measures, derived=p.derived, part=p.part)
+        row = LogicalRow(line.number, [line.number], code, p.texts, p.measures, derived=p.derived, part=p.part,
+                         section_year=self.section_year)
         row.add_indicators(p.roles.get("indicator", []))
         row.own_text = any(p.texts.get(role) for role in ("name", "indicator", "unit", "location", "month"))
         row.emphasised = p.emphasised
