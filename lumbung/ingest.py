@@ -17,6 +17,7 @@ import duckdb
 from lumbung import warehouse
 from lumbung.detect import DetectionError, detect_document
 from lumbung.documents import RawDocument, UnreadableDocument, read_document, truncation
+from lumbung.extract.cells import as_tab_separated
 from lumbung.extract.coverage import coverage_rows
 from lumbung.extract.engine import extract_document
 
@@ -66,7 +67,7 @@ def sha256_of(path: Path) -> str:
 
 def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str) -> tuple[int, int]:
     """Detect, extract and load one readable document; returns (facts loaded, problems quarantined)."""
-    lines = doc.lines
+    lines = [as_tab_separated(line) for line in doc.lines]  # markdown tables read as tab-separated
     meta = detect_document(lines)
     cut = truncation(lines)  # after detection: an unrelated text is "not a report", not "cut short"
     if cut is not None:

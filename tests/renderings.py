@@ -190,6 +190,33 @@ def page_breaks_with_headers(lines: list[str]) -> Rendering:
     return page_furniture(lines, every=7, repeat_header=True)
 
 
+def markdown_tables(lines: list[str]) -> Rendering:
+    """Tables written as markdown (`| NO | Program | Pagu |`), with a `|---|---|` rule under the
+    first line of each table, as document converters write them."""
+    edits: dict[int, list[str]] = {}
+    out = list(lines)
+    for first, last in _runs(lines):
+        width = 0
+        for i in range(first, last + 1):
+            if "\t" in lines[i]:
+                cells = lines[i].split("\t")
+                width = max(width, len(cells))
+                out[i] = "| " + " | ".join(cells) + " |"
+        edits[first + 1] = ["|" + "---|" * width]
+    return _rebuild_markdown(lines, out, edits)
+
+
+def _rebuild_markdown(lines: list[str], out: list[str], edits: dict[int, list[str]]) -> Rendering:
+    new: list[str] = []
+    line_map: dict[int, int] = {}
+    for i in range(len(lines)):
+        new.extend(edits.get(i, []))
+        new.append(out[i])
+        if "\t" in lines[i]:
+            line_map[i + 1] = len(new)
+    return Rendering(new, line_map)
+
+
 def compose(*transforms: Callable[[list[str]], Rendering]) -> Callable[[list[str]], Rendering]:
     def run(lines: list[str]) -> Rendering:
         line_map = {n: n for n, text in enumerate(lines, start=1) if "\t" in text}
@@ -215,6 +242,7 @@ TRANSFORMS = {
     "page_furniture": page_furniture,
     "page_breaks_with_headers": page_breaks_with_headers,
     "page_title_once": page_title_once,
+    "markdown_tables": markdown_tables,
     "roman_no_labels_furniture": compose(roman_labels, no_labels, page_furniture),
     "spellings_below_headers": compose(label_spellings, labels_below, page_breaks_with_headers),
 }

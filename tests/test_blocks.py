@@ -207,3 +207,16 @@ def test_a_caption_between_two_tables_is_not_a_page_title():
     lines = doc(f"{HEADER}\n{rows(3)}") + ["", "Rencana Kerja Kecamatan Petir Tahun 2024", ""] + doc(
         f"Kode | Program | Pagu Tahun 2024\n7.01.01 | Program A | 1.000.000")
     assert len(find_tables(lines)) == 2
+
+
+def test_markdown_tables_are_tables():
+    from lumbung.extract.cells import as_tab_separated
+
+    assert as_tab_separated("| NO | Program | Pagu |") == "NO\tProgram\tPagu"
+    assert as_tab_separated("|---|---|---|") == "---\t---\t---"
+    assert as_tab_separated("Renja Kecamatan Petir | Halaman 12") == "Renja Kecamatan Petir | Halaman 12"
+    lines = [as_tab_separated(line) for line in [
+        "Tabel 1.1", "| No | Uraian | Target Tahun 2024 |", "|---|---|---|", "| 1 | Kegiatan A | 10 |",
+        "| 2 | Kegiatan B | 20 |", "", "Penutup."]]
+    [table] = find_tables(lines)
+    assert table.label == "Tabel 1.1" and len(table.lines) == 3 and [f.kind for f in table.furniture] == ["rule"]

@@ -91,6 +91,18 @@ def cell_kind(cell: str) -> str:
     return "text"
 
 
+MARKDOWN_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def as_tab_separated(line: str) -> str:
+    """A markdown table row (`| NO | Program | Pagu |`, `|---|---|`) as the tab-separated line the
+    engine reads (`NO<tab>Program<tab>Pagu`); any other line as it is.  Cell positions are kept:
+    the n-th cell between pipes is the n-th tab cell."""
+    if "\t" in line or not MARKDOWN_ROW_RE.match(line) or line.count("|") < 3:
+        return line
+    return "\t".join(cell.strip() for cell in line.strip()[1:-1].split("|"))
+
+
 def has_digit(cell: str) -> bool:
     return any(ch.isdigit() for ch in cell)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lumbung.extract.blocks import Table, find_tables
+from lumbung.extract.cells import as_tab_separated
 from lumbung.extract.coverage import TableCoverage, account, is_numeric
 from lumbung.extract.derived import DerivedValue, derived_values
 from lumbung.extract.facts import Fact, emit_facts
@@ -142,6 +143,7 @@ def _failed(table: Table, exc: Exception) -> TableExtraction:
 
 
 def extract_document(lines: list[str], default_year: int | None, period_end: int | None) -> Extraction:
+    lines = [as_tab_separated(line) for line in lines]  # markdown tables (`| a | b |`) are tables too
     result = Extraction(found=find_tables(lines))
     for table in result.found:
         try:
