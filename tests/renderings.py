@@ -217,6 +217,23 @@ def _rebuild_markdown(lines: list[str], out: list[str], edits: dict[int, list[st
     return Rendering(new, line_map)
 
 
+GROUPED_AMOUNT_RE = re.compile(r"(?<![\d.,])\d{1,3}([.,])\d{3}(?:\1\d{3})+(?!\d)")
+
+
+def other_amounts(lines: list[str], seed: int = 7) -> Rendering:
+    """Another kecamatan's amounts: every grouped amount in a table (`1.250.000`, `59,011,380`)
+    gets other digits, written the same way."""
+    import random
+
+    rnd = random.Random(seed)
+
+    def redraw(m: re.Match) -> str:
+        digits = iter([str(rnd.randint(1, 9))] + [str(rnd.randint(0, 9)) for _ in m.group(0)])
+        return "".join(next(digits) if ch.isdigit() else ch for ch in m.group(0))
+
+    return _rebuild([GROUPED_AMOUNT_RE.sub(redraw, t) if "\t" in t else t for t in lines], {})
+
+
 def compose(*transforms: Callable[[list[str]], Rendering]) -> Callable[[list[str]], Rendering]:
     def run(lines: list[str]) -> Rendering:
         line_map = {n: n for n, text in enumerate(lines, start=1) if "\t" in text}

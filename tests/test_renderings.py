@@ -3,6 +3,7 @@ with a small transform (tests/renderings.py) and compares every fact, by its cel
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from lumbung.detect import detect_document
 from lumbung.extract.blocks import find_tables
 from lumbung.extract.engine import extract_document
-from tests.renderings import TRANSFORMS
+from tests.renderings import TRANSFORMS, other_amounts
 
 REPORTS = ("petir", "serang", "seririt", "randuagung")
 
@@ -50,3 +51,24 @@ def test_labels_are_read_in_any_spelling_and_place(report_lines, report, transfo
     expected = [t.label for t in find_tables(report_lines[report]) if t.named_by == "label"]
     got = [t.label for t in find_tables(TRANSFORMS[transform](report_lines[report]).lines) if t.named_by == "label"]
     assert got == expected
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_other_amounts_give_the_same_facts_with_their_own_values(report_lines, report):
+    from decimal import Decimal
+
+    meta = detect_document(report_lines[report])
+    rendering = other_amounts(report_lines[report])
+    before = extract_document(report_lines[report], meta.default_year, meta.period_end_year).facts
+    after = extract_document(rendering.lines, meta.default_year, meta.period_end_year).facts
+
+    def meaning(f):
+        return (f.source_line, f.source_column, f.metric, f.kind, f.year, f.variant, f.month, f.item_level)
+
+    assert Counter(map(meaning, before)) == Counter(map(meaning, after))
+    changed = [f for f in after if f.metric == "budget" and f.value and f.value_raw not in {
+        g.value_raw for g in before if (g.source_line, g.source_column) == (f.source_line, f.source_column)}]
+    assert changed  # the amounts did change
+    for f in changed:
+        digits = "".join(ch for ch in re.sub(r"[.,]00$", "", f.value_raw) if ch.isdigit())
+        assert f.value == Decimal(digits)  # read as written
