@@ -205,7 +205,7 @@ def test_a_page_title_printed_once_inside_a_table():
 
 def test_a_caption_between_two_tables_is_not_a_page_title():
     lines = doc(f"{HEADER}\n{rows(3)}") + ["", "Rencana Kerja Kecamatan Petir Tahun 2024", ""] + doc(
-        f"Kode | Program | Pagu Tahun 2024\n7.01.01 | Program A | 1.000.000")
+        "Kode | Program | Pagu Tahun 2024\n7.01.01 | Program A | 1.000.000")
     assert len(find_tables(lines)) == 2
 
 
