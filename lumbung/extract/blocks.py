@@ -350,6 +350,9 @@ def _name_from_header(run: _Run) -> str:
     return " / ".join(cells)[:MAX_HEADING] or f"line {run.lines[0].number}"
 
 
+CONTENTS_RE = re.compile(r"^(?:daftar\s+(?:isi|tabel|gambar|grafik|lampiran)|table of contents|contents)\b", re.I)
+
+
 def _kind(run: _Run) -> str:
     leaders = sum(1 for r in run.lines if DOT_LEADER_RE.search(r.text))
     if leaders * 2 >= len(run.lines):
@@ -396,6 +399,8 @@ def find_tables(lines: list[str]) -> list[Table]:
                 table.label, table.label_line, table.named_by = _short_name(heading[0]), at or run.lines[0].number, "caption"
             else:
                 table.label, table.label_line, table.named_by = _name_from_header(run), run.lines[0].number, "header"
+        if table.kind == "table" and table.named_by == "caption" and CONTENTS_RE.match(table.label):
+            table.kind = "table_of_contents"  # `DAFTAR ISI` over `BAB I | PENDAHULUAN | 1`
         tables.append(table)
     _unique_labels(tables)
     return [part for table in tables for part in split_parts(table)]

@@ -127,7 +127,7 @@ def reason(cov: TableCoverage) -> str | None:
     if cov.facts:
         return None
     if cov.status == "extracted":
-        return "measure columns in its header, but no row holds a value"
+        return "value columns in its header, but no number in them (an empty form, or only N/A, grades or words)"
     return REASONS.get(cov.status)
 
 
