@@ -109,6 +109,25 @@ def export(
         con.close()
 
 
+def _evidence_lines(meta, per_value: int = 3) -> list[tuple[str, str]]:
+    """For each decision, the values found with their total weight and strongest places."""
+    from collections import defaultdict
+
+    out = []
+    for what in ("type", "kecamatan", "kabupaten_kota", "provinsi", "period"):
+        groups: dict[str, list] = defaultdict(list)
+        for m in meta.evidence:
+            if m.what == what:
+                groups[m.value].append(m)
+        ranked = sorted(groups.items(), key=lambda kv: -sum(m.weight for m in kv[1]))
+        for value, mentions in ranked[:per_value]:
+            strongest = sorted(mentions, key=lambda m: (-m.weight, m.line))[:3]
+            known = "" if all(m.known for m in mentions) else " (not in the reference)"
+            out.append((what, f"{value}{known}: weight {sum(m.weight for m in mentions)} from {len(mentions)} "
+                              f"mentions, e.g. " + "; ".join(f"{m.written!r} {m.describe()}" for m in strongest)))
+    return out
+
+
 def _coverage_line(coverage) -> str:
     numbers = sum(c.numeric_cells for c in coverage)
     return (f"{len(coverage)} table blocks, {numbers} numbers: {sum(c.facts for c in coverage)} facts, "
@@ -131,15 +150,24 @@ def inspect(
     from lumbung.documents import UnreadableDocument, read_document
     from lumbung.extract.engine import extract_document
 
+    from lumbung.extract.cells import as_tab_separated
+    from lumbung.identify.overrides import PinFileError, load_pins, pin_for
+
     try:
         doc = read_document(report)
-        meta = detect_document(doc.lines)
-    except (UnreadableDocument, DetectionError) as exc:
+        pin = pin_for(load_pins(report.parent), report.name, doc.sha256)
+        lines = [as_tab_separated(line) for line in doc.lines]
+        meta = detect_document(lines, pin)
+    except (UnreadableDocument, DetectionError, PinFileError) as exc:
         typer.echo(f"lumbung inspect: {report}: {exc}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{report}: {meta.document_type} {meta.kecamatan.name} ({meta.kecamatan.kabupaten_kota}) "
-               f"{meta.period_start_year}-{meta.period_end_year}")
-    result = extract_document(doc.lines, meta.default_year, meta.period_end_year)
+    k = meta.kecamatan
+    typer.echo(f"{report}: {meta.document_type} {k.name} ({k.kabupaten_kota}, {k.provinsi}; {k.code}"
+               f"{'' if k.in_reference else ', not in the Kemendagri reference'}) "
+               f"{meta.period_start_year}-{meta.period_end_year}, {meta.identified_by}")
+    for what, line in _evidence_lines(meta):
+        typer.echo(f"  evidence {what}: {line}")
+    result = extract_document(lines, meta.default_year, meta.period_end_year)
     typer.echo(_coverage_line(result.coverage))
     for record, cov in zip(result.tables, result.coverage):
         if table and record.source_table != table:

@@ -20,6 +20,8 @@ from lumbung.documents import RawDocument, UnreadableDocument, read_document, tr
 from lumbung.extract.cells import as_tab_separated
 from lumbung.extract.coverage import coverage_rows
 from lumbung.extract.engine import extract_document
+from lumbung.identify.overrides import FILE_NAME as PINS_FILE
+from lumbung.identify.overrides import Pin, load_pins, pin_for
 
 REPORT_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -37,10 +39,11 @@ class IngestSummary:
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Report files under `raw_dir`, in a stable order (hidden files ignored)."""
+    """Report files under `raw_dir`, in a stable order (hidden files and the pins file ignored)."""
     return sorted(
         p for p in raw_dir.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+        and p.relative_to(raw_dir).as_posix() != PINS_FILE
     )
 
 
@@ -50,7 +53,8 @@ def extractor_fingerprint() -> str:
     files' hashes say."""
     package = Path(__file__).parent
     h = hashlib.sha256()
-    code = [*(package / "extract").glob("*.py"), package / "detect.py", package / "documents.py", package / "ingest.py"]
+    code = [*(package / "extract").glob("*.py"), *(package / "identify").glob("*.py"), package / "detect.py",
+            package / "documents.py", package / "ingest.py"]
     for source in sorted(code):
         h.update(source.name.encode())
         h.update(source.read_bytes())
@@ -65,10 +69,11 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str) -> tuple[int, int]:
+def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str,
+                  pin: Pin | None = None) -> tuple[int, int]:
     """Detect, extract and load one readable document; returns (facts loaded, problems quarantined)."""
     lines = [as_tab_separated(line) for line in doc.lines]  # markdown tables read as tab-separated
-    meta = detect_document(lines)
+    meta = detect_document(lines, pin)
     cut = truncation(lines)  # after detection: an unrelated text is "not a report", not "cut short"
     if cut is not None:
         raise UnreadableDocument(cut)
@@ -81,7 +86,8 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
         "kecamatan": meta.kecamatan.name, "kabupaten_kota": meta.kecamatan.kabupaten_kota,
         "provinsi": meta.kecamatan.provinsi, "period_start_year": meta.period_start_year,
         "period_end_year": meta.period_end_year, "run_id": run_id, "loaded_at": warehouse.now(),
-        "text_sha256": doc.text_sha256,
+        "text_sha256": doc.text_sha256, "identified_by": meta.identified_by,
+        "kecamatan_in_reference": meta.kecamatan.in_reference, "evidence": evidence_summary(meta),
     }])
     warehouse.append(con, "raw.tables", [{"document_id": document_id, **asdict(t)} for t in extraction.tables])
     warehouse.append(con, "raw.table_rows", [
@@ -104,8 +110,18 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
          "step": p.step, "reason": p.reason}
         for p in extraction.problems
     ])
-    warehouse.record_file(con, doc.sha256, source_file, "loaded", document_id, run_id)
+    warehouse.record_file(con, doc.sha256, source_file, "loaded", document_id, run_id, pin.fingerprint if pin else None)
     return len(extraction.facts), len(extraction.problems)
+
+
+def evidence_summary(meta) -> str:
+    """The strongest evidence for each decision, as one line for `raw.documents.evidence`."""
+    parts = []
+    for what in ("type", "kecamatan", "kabupaten_kota", "provinsi", "period"):
+        best = sorted((m for m in meta.evidence if m.what == what and m.weight), key=lambda m: (-m.weight, m.line))[:2]
+        if best:
+            parts.append(f"{what}: " + "; ".join(f"{m.written!r} ({m.describe()})" for m in best))
+    return " | ".join(parts)
 
 
 def ingest(
@@ -116,6 +132,8 @@ def ingest(
 ) -> IngestSummary:
     """Load every new report of `raw_dir` into the warehouse behind `con`."""
     warehouse.ensure_schema(con)
+    pins = load_pins(raw_dir)
+    pinned_with = warehouse.known_pins(con)
     seen = warehouse.known_hashes(con)
     duplicates = warehouse.known_duplicates(con)
     texts = warehouse.known_texts(con)
@@ -124,6 +142,11 @@ def ingest(
         summary.files_seen += 1
         source_file = str(path.relative_to(raw_dir))
         sha = sha256_of(path)
+        pin = pin_for(pins, source_file, sha)
+        if seen.get(sha) == source_file and pinned_with.get(sha) != (pin.fingerprint if pin else None):
+            warehouse.forget_file(con, sha)  # pinned, unpinned or re-pinned: read again
+            seen.pop(sha)
+            texts = {t: f for t, f in texts.items() if f != source_file}
         if seen.get(sha) == source_file or (source_file, sha) in duplicates:
             summary.files_skipped += 1  # unchanged since it was loaded (or reported as a copy)
             if progress:
@@ -143,7 +166,7 @@ def ingest(
                 continue
             texts[doc.text_sha256] = source_file
             con.begin()
-            n_facts, n_problems = load_document(con, doc, source_file, run_id)
+            n_facts, n_problems = load_document(con, doc, source_file, run_id, pin)
             con.commit()
         except Exception as exc:  # noqa: BLE001 - any failure quarantines the file, the run goes on
             _rollback(con)
@@ -151,7 +174,7 @@ def ingest(
             warehouse.quarantine(con, run_id, source_file, sha, None, [
                 {"source_table": None, "source_line": None, "raw_text": None, "step": "document", "reason": reason}
             ])
-            warehouse.record_file(con, sha, source_file, "quarantined", None, run_id)
+            warehouse.record_file(con, sha, source_file, "quarantined", None, run_id, pin.fingerprint if pin else None)
             summary.files_quarantined += 1
             summary.quarantined[source_file] = reason
             if progress:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from lumbung import warehouse
+from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
 from lumbung.paths import DBT_PROJECT_DIR
 from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
@@ -86,7 +87,10 @@ def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], N
     if not raw_dir.is_dir():
         raise PipelineFailed(f"raw directory {raw_dir} does not exist")
     with warehouse.connect(ctx.build) as con:
-        return ingest(con, raw_dir, ctx.run_id, progress=progress)
+        try:
+            return ingest(con, raw_dir, ctx.run_id, progress=progress)
+        except PinFileError as exc:
+            raise PipelineFailed(str(exc)) from None
 
 
 def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) -> list[str]:

@@ -67,6 +67,10 @@ alter table raw.derived_values add column if not exists source_column integer;
 alter table raw.tables add column if not exists label_as_written varchar;
 alter table raw.tables add column if not exists named_by varchar;
 alter table raw.table_rows add column if not exists furniture varchar;
+alter table raw.documents add column if not exists identified_by varchar;
+alter table raw.documents add column if not exists kecamatan_in_reference boolean;
+alter table raw.documents add column if not exists evidence varchar;
+alter table raw.files add column if not exists pin varchar;
 create table if not exists raw.table_coverage (
     document_id varchar, source_table varchar, first_line integer, last_line integer, status varchar,
     reason varchar, numeric_cells integer, facts integer, not_facts integer, quarantined integer,
@@ -157,11 +161,29 @@ def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None
         con.unregister("incoming")
 
 
-def record_file(con, sha256: str, source_file: str, status: str, document_id: str | None, run_id: str) -> None:
+def record_file(con, sha256: str, source_file: str, status: str, document_id: str | None, run_id: str,
+                pin: str | None = None) -> None:
     con.execute(
-        "insert into raw.files values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-        [sha256, source_file, status, document_id, run_id, now()],
+        "insert into raw.files (source_sha256, source_file, status, document_id, first_seen_run, first_seen_at, pin) "
+        "values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+        [sha256, source_file, status, document_id, run_id, now(), pin],
     )
+
+
+def known_pins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Content hash -> the fingerprint of the pin it was read with (None: detected)."""
+    return dict(con.execute("select source_sha256, pin from raw.files").fetchall())
+
+
+def forget_file(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
+    """Drop what a file's last reading left in the raw tables (it is read again: its pin changed)."""
+    ids = [r[0] for r in con.execute("select document_id from raw.files where source_sha256 = ?", [sha256]).fetchall()
+           if r[0]]
+    for table in extracted_tables(con):
+        if table == "raw.files":
+            con.execute("delete from raw.files where source_sha256 = ?", [sha256])
+        elif ids:
+            con.execute(f"delete from {table} where document_id in (select unnest(?))", [ids])
 
 
 def quarantine(con, run_id: str, source_file: str, sha256: str | None, document_id: str | None,

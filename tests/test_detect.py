@@ -58,5 +58,5 @@ def test_kecamatan_of_the_same_name_in_two_regions_never_merge(region, code, kab
 
 
 def test_a_kecamatan_name_alone_in_two_regions_is_an_error_not_a_guess():
-    with pytest.raises(DetectionError, match="ambiguous"):
+    with pytest.raises(DetectionError, match="held by 2 kabupaten"):
         detect_document(["LAPORAN KINERJA (LKjIP) KECAMATAN SUKAJADI TAHUN 2023"])

@@ -16,5 +16,7 @@ select
     -- metadata
     source_file,
     source_sha256,
-    cast(loaded_at as timestamp with time zone) as loaded_at
+    cast(loaded_at as timestamp with time zone) as loaded_at,
+    identified_by,
+    evidence as identification_evidence
 from documents

@@ -15,13 +15,17 @@ renamed as (
         size_bytes,
         encoding,
         line_count,
-        -- region as detected
+        -- region as identified
         kecamatan,
         kabupaten_kota,
         provinsi,
+        coalesce(kecamatan_in_reference, true) as kecamatan_in_reference,
         -- period
         period_start_year,
         period_end_year,
+        -- identification
+        coalesce(identified_by, 'detected') as identified_by,
+        evidence,
         -- metadata
         run_id,
         loaded_at

@@ -1,0 +1,1 @@
+"""Whose report is this: document identification from evidence (see lumbung/detect.py)."""

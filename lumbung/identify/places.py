@@ -1,0 +1,98 @@
+"""Where in a report a line stands, and how much a name written there counts.
+
+A report names itself on its title page, in its headings, its letterhead, its running titles
+and its signature block (`Camat Petir,`); its body mentions other places too (a neighbour, a
+copy-paste slip such as the Seririt LKjIP's "LKjIP Kecamatan Denpasar Selatan tahun 2022"), its
+tables hold whatever the converter broke, and addresses, e-mails, URLs and letter numbers
+(`800/072/Kec.Serang/IX/2021`) name a place without saying whose report this is.
+
+| place | weight | what |
+|---|---|---|
+| `title` | 10 | the lines before the body starts (KATA PENGANTAR, DAFTAR ISI, BAB I, a paragraph) |
+| `signature` | 8 | `Camat Petir,` |
+| `heading` | 4 | markdown headings, bold lines, short lines in capitals |
+| `running_title` | 4 | a short line repeated on three or more pages |
+| `body` | 1 | running text |
+| `table` | 0 | a tab-separated line: listed as evidence, never decides |
+| `address` | 0 | a street address, telephone, e-mail, URL: listed, never decides |
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+WEIGHTS = {"title": 10, "signature": 8, "heading": 4, "running_title": 4, "body": 1, "table": 0, "address": 0}
+MAX_TITLE_LINES = 40
+BODY_START_RE = re.compile(
+    r"^\W*(?:kata\s+pengantar|daftar\s+isi|bab\s+(?:[1-9]|[ivx]+)\b|pendahuluan\b|ringkasan\s+eksekutif|menimbang\b)",
+    re.I)
+PARAGRAPH_CHARS = 150
+ADDRESS_RE = re.compile(
+    r"\b(?:jl|jln|jalan|telp|telepon|tlp|fax|faks|kode\s*pos|e-?mail|website|laman)\b\.?|@|https?://|www\.|\.go\.id\b",
+    re.I)
+SIGNATURE_RE = re.compile(r"^\W*(?:a\.?\s?n\.?\s+|plt\.?\s+|plh\.?\s+)?camat\s+\S.{0,60}$", re.I)
+MARKUP_RE = re.compile(r"</?(?:b|i|u|strong|em)>|\*\*|__|^#+\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    text: str  # without markup
+    place: str
+
+    @property
+    def weight(self) -> int:
+        return WEIGHTS[self.place]
+
+
+def clean(text: str) -> str:
+    return " ".join(MARKUP_RE.sub("", text).split())
+
+
+def _is_heading(raw: str, text: str) -> bool:
+    if raw.lstrip().startswith("#") or re.fullmatch(r"\s*(\*\*|<b>).+(\*\*|</b>)\s*", raw):
+        return True
+    letters = [ch for ch in text if ch.isalpha()]
+    return 0 < len(text) <= 120 and len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def title_end(lines: list[str]) -> int:
+    """0-based index of the first line after the title page."""
+    seen = 0
+    for i, raw in enumerate(lines):
+        text = clean(raw)
+        if not text:
+            continue
+        seen += 1
+        if seen > MAX_TITLE_LINES or BODY_START_RE.match(text) or (len(text) > PARAGRAPH_CHARS and "\t" not in raw):
+            return i
+    return len(lines)
+
+
+def places(lines: list[str]) -> list[Line]:
+    """Every non-blank line with its place (see the module docstring)."""
+    end = title_end(lines)
+    repeated = Counter(clean(t).lower() for t in lines if t.strip() and "\t" not in t and len(t) <= 120)
+    out = []
+    for i, raw in enumerate(lines):
+        text = clean(raw)
+        if not text:
+            continue
+        if "\t" in raw:
+            place = "table"
+        elif ADDRESS_RE.search(text):
+            place = "address"
+        elif i < end:
+            place = "title"
+        elif SIGNATURE_RE.match(text):
+            place = "signature"
+        elif repeated[text.lower()] >= 3 and len(text) <= 120:
+            place = "running_title"
+        elif _is_heading(raw, text):
+            place = "heading"
+        else:
+            place = "body"
+        out.append(Line(i + 1, text, place))
+    return out
