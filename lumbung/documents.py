@@ -9,38 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-LINE_END_RE = re.compile(r"\r\n|\r|\n")
+from lumbung.readers.model import LINE_END_RE, RawDocument, UnreadableDocument  # noqa: F401 (the model)
 
-
-class UnreadableDocument(ValueError):
-    """The file cannot be read as a text report."""
-
-
-@dataclass(frozen=True)
-class RawDocument:
-    path: Path
-    sha256: str
-    size: int
-    encoding: str
-    text: str
-
-    @property
-    def lines(self) -> list[str]:
-        return LINE_END_RE.split(self.text)
-
-    @property
-    def text_sha256(self) -> str:
-        """Hash of the text itself: the same report saved as UTF-16 or with Windows line endings
-        has another file hash but this same one."""
-        return hashlib.sha256("\n".join(self.lines).encode("utf-8")).hexdigest()
-
-    @property
-    def document_id(self) -> str:
-        """Stable id of this exact content (a new version of a report gets a new id)."""
-        return self.sha256[:16]
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv", ".tsv", ""}
+LEGACY = {
+    ".doc": "legacy Word 97-2003 file (.doc): save it as .docx or PDF",
+    ".xls": "legacy Excel 97-2003 file (.xls): save it as .xlsx",
+    ".ppt": "PowerPoint file: not a report format Lumbung reads",
+    ".pptx": "PowerPoint file: not a report format Lumbung reads",
+    ".rtf": "RTF file: save it as .docx or PDF",
+    ".odt": "OpenDocument text (.odt): save it as .docx or PDF",
+    ".ods": "OpenDocument spreadsheet (.ods): save it as .xlsx",
+    ".jpg": "an image: needs OCR", ".jpeg": "an image: needs OCR", ".png": "an image: needs OCR",
+    ".tif": "an image: needs OCR", ".tiff": "an image: needs OCR",
+    ".zip": "an archive: unpack the reports into raw/",
+}
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -61,15 +46,41 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def read_document(path: Path) -> RawDocument:
-    data = path.read_bytes()
-    if not data.strip():
-        raise UnreadableDocument("empty file")
+def _read_text(path: Path, data: bytes) -> RawDocument:
     text, encoding = decode(data)
     control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
     if control > max(10, len(text) // 100):
         raise UnreadableDocument(f"{control} control characters – not a text report")
     return RawDocument(path, hashlib.sha256(data).hexdigest(), len(data), encoding, text)
+
+
+def read_document(path: Path) -> RawDocument:
+    """Any report file as the one document model: text as it is; PDF, Word and Excel through
+    their readers (`lumbung/readers/`), each line keeping its page where the format has pages."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableDocument("empty file")
+    suffix = path.suffix.lower()
+    sha, size = hashlib.sha256(data).hexdigest(), len(data)
+    if suffix in LEGACY:
+        raise UnreadableDocument(LEGACY[suffix])
+    if suffix == ".pdf" or data.startswith(b"%PDF"):
+        from lumbung.readers.pdf import read_pdf
+
+        lines, pages = read_pdf(path)
+        return RawDocument(path, sha, size, "pdf", "\n".join(lines), tuple(pages))
+    if suffix == ".docx":
+        from lumbung.readers.docx import read_docx
+
+        return RawDocument(path, sha, size, "docx", "\n".join(read_docx(path)))
+    if suffix in (".xlsx", ".xlsm"):
+        from lumbung.readers.xlsx import read_xlsx
+
+        lines, sheets = read_xlsx(path)
+        return RawDocument(path, sha, size, "xlsx", "\n".join(lines), tuple(sheets))
+    if data.startswith(b"PK\x03\x04") and suffix not in TEXT_SUFFIXES:
+        raise UnreadableDocument(f"a zip-based file ({suffix or 'no extension'}) Lumbung does not read")
+    return _read_text(path, data)
 
 
 CLOSING_RE = re.compile(r"^[\W_]*(?:bab\s+[ivx]+\.?\s*)?penutup[\W_]*$", re.I)

@@ -52,7 +52,7 @@ def test_good_reports_are_published_and_every_bad_file_is_quarantined(mixed):
     assert kecamatan == {"360419", "367301", "510802", "350818"}
     reasons = _reasons(warehouse)
     assert reasons["empty.txt"] == "empty file"
-    assert "binary" in reasons["scan.pdf"]
+    assert "not a readable PDF" in reasons["scan.pdf"]
     assert "no Renja, Renstra or LKjIP" in reasons["resep.txt"]
     assert reasons["petir-cut.txt"].startswith("truncated") and "line 300" in reasons["petir-cut.txt"]
 

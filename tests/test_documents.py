@@ -33,7 +33,8 @@ def test_other_encodings_and_line_endings_read_as_the_original(tmp_path, encodin
 @pytest.mark.parametrize("content, reason", [
     (b"", "empty file"),
     (b"   \n\n", "empty file"),
-    (b"%PDF-1.7\x00\x01\x02", "binary content"),
+    (b"%PDF-1.7\x00\x01\x02", "not a readable PDF"),  # a PDF by its first bytes, whatever the name
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
 ])
 def test_unreadable_files_say_why(tmp_path, content, reason):
     path = tmp_path / "x.txt"
