@@ -127,9 +127,12 @@ def to_xlsx(lines: list[str], path: Path) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Laporan"
-    for line in lines:
+    for n, line in enumerate(lines, start=1):
         cells = [TAG_RE.sub("", BOLD_MD_RE.sub(r"\1", c)) for c in line.split("\t")]
-        sheet.append(cells if "\t" in line else [cells[0] or None])
+        for column, value in enumerate(cells if "\t" in line else cells[:1], start=1):
+            if value:
+                cell = sheet.cell(row=n, column=column, value=value)
+                cell.data_type = "s"  # `=100%` is text here, not a formula
     book.save(str(path))
     return path
 

@@ -24,10 +24,27 @@ def _cell(value) -> str:
     return " ".join(str(value).split())
 
 
+MAX_EMPTY_ROWS = 3
+
+
+def _neighbour(filled: list[int], indexes: range) -> tuple[int, int]:
+    """(filled cells, empty rows crossed) of the nearest row of several cells, across rows of one
+    cell (`ESELON III`, `CAMAT` one under the other) and a few empty rows (a page break)."""
+    empty = 0
+    for k in indexes:
+        if filled[k] == 0:
+            empty += 1
+            if empty > MAX_EMPTY_ROWS:
+                return 0, empty
+        elif filled[k] != 1:
+            return filled[k], empty
+    return 0, empty
+
+
 def _sheet_lines(rows: list[list[str]]) -> list[str]:
     """A row of several cells is a table line; a row of one cell is a line of text (a title, a
-    caption), unless it sits between table rows (`TAHUN 2019` inside a table): then it is a
-    table line too."""
+    caption), unless it sits between table rows (`TAHUN 2019` inside a table, a wrapped name
+    after a page's blank row): then it is a table line too."""
     trimmed = []
     for cells in rows:
         while cells and not cells[-1]:
@@ -39,10 +56,15 @@ def _sheet_lines(rows: list[list[str]]) -> list[str]:
         if not cells:
             out.append("")
             continue
-        before = next((filled[k] for k in range(i - 1, -1, -1) if filled[k]), 0)
-        after = next((filled[k] for k in range(i + 1, len(trimmed)) if filled[k]), 0)
-        if len(cells) > 1 or (before > 1 and after > 1):
-            out.append("\t".join(cells) + ("\t" if len(cells) == 1 else ""))
+        (before, gap_before), (after, gap_after) = (_neighbour(filled, range(i - 1, -1, -1)),
+                                                    _neighbour(filled, range(i + 1, len(trimmed))))
+        if gap_before and gap_after:  # blank rows on both sides: a line of text between tables
+            before = 0
+        if len(cells) > 1:
+            out.append("\t".join(cells))
+        elif before > 1 and after > 1:  # as wide as the rows around it
+            width = max(len(cells) for cells in trimmed[max(0, i - 3): i + 4])
+            out.append("\t".join(cells + [""] * (max(width, 2) - 1)))
         else:
             out.append(cells[0])
     return out
