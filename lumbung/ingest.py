@@ -81,7 +81,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
     document_id = doc.document_id
     warehouse.append(con, "raw.documents", [{
         "document_id": document_id, "source_file": source_file, "source_sha256": doc.sha256,
-        "size_bytes": doc.size, "encoding": doc.encoding, "line_count": len(lines),
+        "size_bytes": doc.size, "encoding": doc.encoding, "line_count": len(lines), "format": doc.format,
         "document_type": meta.document_type, "kecamatan_code": meta.kecamatan.code,
         "kecamatan": meta.kecamatan.name, "kabupaten_kota": meta.kecamatan.kabupaten_kota,
         "provinsi": meta.kecamatan.provinsi, "period_start_year": meta.period_start_year,
@@ -102,8 +102,9 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
     warehouse.append(con, "raw.table_items", [{"document_id": document_id, **asdict(i)} for i in extraction.items])
     warehouse.append(con, "raw.derived_values", [{"document_id": document_id, **asdict(d)} for d in extraction.derived])
     warehouse.append(con, "raw.extracted_facts", [
-        {"document_id": document_id, **asdict(f)} for f in extraction.facts
+        {"document_id": document_id, **asdict(f), "source_page": doc.page_of(f.source_line)} for f in extraction.facts
     ])
+    warehouse.append_lines(con, document_id, lines, doc.pages)
     warehouse.append(con, "raw.table_coverage", [{"document_id": document_id, **c} for c in coverage_rows(extraction)])
     warehouse.quarantine(con, run_id, source_file, doc.sha256, document_id, [
         {"source_table": p.source_table, "source_line": p.line, "source_column": p.column, "raw_text": p.raw,

@@ -8,7 +8,9 @@ Tables written here (dbt reads them as sources):
   page furniture skipped inside tables (`furniture` = page_number, page_footer, running_title, rule);
 - `raw.table_items`: every item (row) of every extracted table, with its parent item;
 - `raw.derived_values`: stated ratios (capaian %, rasio) with the columns they divide;
-- `raw.extracted_facts`: the facts the engine produced;
+- `raw.extracted_facts`: the facts the engine produced (with the page, for PDF);
+- `raw.document_lines`: the normalised text of every document, one row per line the engine read,
+  whatever the format (PDF, Word, Excel or text), with its page;
 - `raw.table_coverage`: for every table block, where its numbers went (facts, classes of non-facts,
   quarantine, unaccounted);
 - `audit.quarantine`: files, lines and cells that could not be read, with the reason;
@@ -71,6 +73,10 @@ alter table raw.documents add column if not exists identified_by varchar;
 alter table raw.documents add column if not exists kecamatan_in_reference boolean;
 alter table raw.documents add column if not exists evidence varchar;
 alter table raw.files add column if not exists pin varchar;
+alter table raw.documents add column if not exists format varchar;
+alter table raw.extracted_facts add column if not exists source_page integer;
+create table if not exists raw.document_lines (
+    document_id varchar, source_line integer, source_page integer, text varchar);
 create table if not exists raw.table_coverage (
     document_id varchar, source_table varchar, first_line integer, last_line integer, status varchar,
     reason varchar, numeric_cells integer, facts integer, not_facts integer, quarantined integer,
@@ -168,6 +174,23 @@ def record_file(con, sha256: str, source_file: str, status: str, document_id: st
         "values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
         [sha256, source_file, status, document_id, run_id, now(), pin],
     )
+
+
+def append_lines(con: duckdb.DuckDBPyConnection, document_id: str, lines: list[str],
+                 pages: tuple[int, ...] | None) -> None:
+    """The normalised text of a document, one row per line the engine read (with its page)."""
+    frame = pd.DataFrame({
+        "document_id": [document_id] * len(lines),
+        "source_line": range(1, len(lines) + 1),
+        "source_page": pd.array(list(pages) if pages else [None] * len(lines), dtype="Int32"),
+        "text": lines,
+    })
+    con.register("incoming_lines", frame)
+    try:
+        con.execute("insert into raw.document_lines select document_id, source_line, source_page, text "
+                    "from incoming_lines")
+    finally:
+        con.unregister("incoming_lines")
 
 
 def known_pins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:

@@ -25,6 +25,7 @@ select
     source_table,
     cast(source_line as integer) as source_line,
     cast(source_column as integer) as source_column,
+    cast(source_page as integer) as source_page,
     -- metadata
     cast(row_line as integer) as row_line,
     cast(row_index as integer) as row_index,

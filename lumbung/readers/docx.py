@@ -40,25 +40,41 @@ def _paragraph_lines(paragraph) -> list[str]:
     return out
 
 
-def _cell_text(cell) -> str:
-    text = " ".join(" ".join(p.text.split()) for p in cell.paragraphs if p.text.strip())
-    return f"<b>{text}</b>" if text and _bold(cell.paragraphs) else text
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _table_lines(table) -> list[str]:
-    from docx.table import Table
+def _text_of(paragraph) -> str:
+    return "".join(node.text or "" for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br")
+                   if node.tag == f"{W}t") if paragraph is not None else ""
 
+
+def _run_bold(run) -> bool:
+    props = run.find(f"{W}rPr")
+    bold = props.find(f"{W}b") if props is not None else None
+    return bold is not None and bold.get(f"{W}val", "true") not in ("0", "false")
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs joined with spaces; `<b>...</b>` when every run with text is bold."""
+    paragraphs = [p for p in tc.iterchildren(f"{W}p")]
+    text = " ".join(" ".join(_text_of(p).split()) for p in paragraphs if _text_of(p).strip())
+    runs = [r for p in paragraphs for r in p.iter(f"{W}r") if "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+    return f"<b>{text}</b>" if text and runs and all(_run_bold(r) for r in runs) else text
+
+
+def _table_lines(tbl) -> list[str]:
+    """One line per row (read from the XML directly: python-docx's cell access is quadratic)."""
     lines = []
-    for row in table.rows:
-        cells, nested, previous = [], [], None
-        for cell in row.cells:
-            if previous is not None and cell._tc is previous:  # a horizontally merged cell: once
-                cells.append("")
-                continue
-            previous = cell._tc
-            vmerge = cell._tc.tcPr.vMerge if cell._tc.tcPr is not None else None
-            cells.append("" if vmerge is not None and vmerge.val != "restart" else _cell_text(cell))
-            nested += [Table(t._tbl, cell) for t in cell.tables]
+    for tr in tbl.iterchildren(f"{W}tr"):
+        cells, nested = [], []
+        for tc in tr.iterchildren(f"{W}tc"):
+            props = tc.find(f"{W}tcPr")
+            span = props.find(f"{W}gridSpan") if props is not None else None
+            vmerge = props.find(f"{W}vMerge") if props is not None else None
+            continued = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
+            cells.append("" if continued else _cell_text(tc))
+            cells += [""] * (int(span.get(f"{W}val", "1")) - 1 if span is not None else 0)  # merged across
+            nested += list(tc.iterchildren(f"{W}tbl"))
         lines.append("\t".join(cells) if len(cells) > 1 else (cells[0] if cells else ""))
         for inner in nested:
             lines += _table_lines(inner)
@@ -67,7 +83,6 @@ def _table_lines(table) -> list[str]:
 
 def read_docx(path: Path) -> list[str]:
     import docx
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
@@ -83,7 +98,7 @@ def read_docx(path: Path) -> list[str]:
             lines += _paragraph_lines(Paragraph(child, document))
         elif tag == "tbl":
             lines.append("")
-            lines += _table_lines(Table(child, document))
+            lines += _table_lines(child)
             lines.append("")
     if not any(line.strip() for line in lines):
         raise UnreadableDocument("empty Word document")

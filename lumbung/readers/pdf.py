@@ -65,7 +65,11 @@ def _join_wrapped(text: str, chars: list[dict], bbox) -> str:
         width = sum(ch["x1"] - ch["x0"] for ch in line) / len(line)
         full = max(ch["x1"] for ch in line) >= bbox[2] - 2.5 * width - 2
         same = _kind(before[-1]) == _kind(after[0]) != "other"  # `Kod|e`, `3.098.9|47.496`, `###|##`
-        out += ("" if full and same and (_kind(after[0]) != "letter" or " " not in before) else " ") + after
+        # a line filled to the last character's width, going on in lower case: a word cut (`Kema|syarakatan`)
+        cut_word = max(ch["x1"] for ch in line) >= bbox[2] - 0.8 * width - 2 and after[0].islower()
+        glue = full and ((same and (_kind(after[0]) != "letter" or " " not in before or cut_word))
+                         or before[-1] in "/-")  # `Angka/|Nilai`, `Sub-|Kegiatan`
+        out += ("" if glue else " ") + after
     return out
 
 
@@ -141,11 +145,12 @@ def read_pdf(path: Path) -> tuple[list[str], list[int]]:
     """The lines of a PDF report and the page of each line."""
     import pdfplumber
 
+    encrypted = b"/Encrypt" in path.read_bytes()
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds: all mean "cannot open"
-        reason = "encrypted PDF (password protected)" if "password" in str(exc).lower() or "encrypt" in \
-            type(exc).__name__.lower() else f"not a readable PDF ({type(exc).__name__}: {exc})"
+        reason = "encrypted PDF (password protected)" if encrypted or "password" in str(exc).lower() else \
+            f"not a readable PDF ({type(exc).__name__}: {exc})"
         raise UnreadableDocument(reason) from None
     lines: list[str] = []
     pages: list[int] = []
@@ -165,7 +170,7 @@ def read_pdf(path: Path) -> tuple[list[str], list[int]]:
     except UnreadableDocument:
         raise
     except Exception as exc:  # noqa: BLE001
-        reason = "encrypted PDF (password protected)" if "password" in str(exc).lower() else \
+        reason = "encrypted PDF (password protected)" if encrypted or "password" in str(exc).lower() else \
             f"damaged PDF ({type(exc).__name__}: {exc})"
         raise UnreadableDocument(reason) from None
     if characters == 0:

@@ -119,6 +119,7 @@ conformed as (
         source_table,
         source_line,
         source_column,
+        source_page,
         row_line,
         row_index,
         column_index,

@@ -16,6 +16,7 @@ select
     -- metadata
     source_file,
     source_sha256,
+    format,
     cast(loaded_at as timestamp with time zone) as loaded_at,
     identified_by,
     evidence as identification_evidence

@@ -14,6 +14,7 @@ renamed as (
         source_file,
         size_bytes,
         encoding,
+        coalesce(format, 'text') as format,
         line_count,
         -- region as identified
         kecamatan,

@@ -11,6 +11,7 @@ renamed as (
         source_table,
         source_line,
         source_column,
+        source_page,
         row_line,
         row_index,
         column_index,
