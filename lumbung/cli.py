@@ -144,6 +144,7 @@ def inspect(
     report: Path = typer.Argument(..., help="A raw report file."),
     table: str = typer.Option(None, "--table", help="Only this table label, e.g. 'Tabel 2.3' or 'TC-27'."),
     show_facts: bool = typer.Option(True, "--facts/--no-facts", help="List every fact, not only the tables."),
+    show_text: bool = typer.Option(False, "--text", help="Print the normalised lines the engine reads (with page)."),
 ) -> None:
     """Show what the extraction engine reads from one report (no warehouse is touched)."""
     from lumbung.detect import DetectionError, detect_document
@@ -161,6 +162,10 @@ def inspect(
     except (UnreadableDocument, DetectionError, PinFileError) as exc:
         typer.echo(f"lumbung inspect: {report}: {exc}", err=True)
         raise typer.Exit(1)
+    if show_text:
+        for number, text in enumerate(lines, start=1):
+            page = doc.page_of(number)
+            typer.echo(f"{number:6d} {'p' + str(page) if page else '':>5} {text}")
     k = meta.kecamatan
     typer.echo(f"{report}: {meta.document_type} {k.name} ({k.kabupaten_kota}, {k.provinsi}; {k.code}"
                f"{'' if k.in_reference else ', not in the Kemendagri reference'}) "
