@@ -8,6 +8,7 @@ task runner (e.g. prefect-dask's DaskTaskRunner) needs no change to the steps.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -53,21 +54,28 @@ def nightly(
     published = Path(warehouse)
     run_id = pipeline.new_run_id()
     with pipeline.warehouse_lock(published):
+        started = time.perf_counter()
         ctx = pipeline.prepare_build(published, run_id, full_refresh)
+        ctx.stages["prepare build copy"] = round(time.perf_counter() - started, 2)
         if ctx.reread_all:
             logger.info("extraction code changed since the last build: reading every raw file again")
         summary = None
         try:
-            summary = ingest_task(ctx, Path(raw_dir), show_progress)
+            with pipeline.timed(ctx, "ingest"):
+                summary = ingest_task(ctx, Path(raw_dir), show_progress)
             logger.info("ingest: %s", summary)
-            pipeline.check_gates(validate_task(ctx, "raw"))
-            dbt_warnings = transform_task(ctx, show_progress)
-            outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
-            pipeline.check_gates(outcomes)
+            with pipeline.timed(ctx, "validate raw"):
+                pipeline.check_gates(validate_task(ctx, "raw"))
+            with pipeline.timed(ctx, "transform"):
+                dbt_warnings = transform_task(ctx, show_progress)
+            with pipeline.timed(ctx, "validate staging and marts"):
+                outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
+                pipeline.check_gates(outcomes)
             facts = pipeline.count_published_facts(ctx.build)
             coverage = pipeline.coverage_summary(ctx.build)
             pipeline.record_run(ctx, summary, "published", "ok", facts)
-            publish_task(ctx)
+            with pipeline.timed(ctx, "publish"):
+                publish_task(ctx)
         except pipeline.PipelineFailed as exc:
             pipeline.discard(ctx)
             pipeline.record_run(ctx, summary, "failed", str(exc), None)
@@ -83,6 +91,8 @@ def nightly(
         "quarantined": summary.quarantined,
         "facts_published": facts,
         "coverage": coverage,
+        "stages": ctx.stages,
+        "peak_memory_mb": pipeline.peak_memory_mb(),
         "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings] + dbt_warnings,
     }
 

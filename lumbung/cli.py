@@ -48,9 +48,10 @@ def run(
         f"{result['files_quarantined']} quarantined of {result['files_seen']} files; "
         f"{result['facts_published']} facts (run {result['run_id']})"
     )
-    from lumbung.pipeline import format_coverage
+    from lumbung.pipeline import format_coverage, format_stages
 
     typer.echo(f"  {format_coverage(result['coverage'])}")
+    typer.echo(f"  {format_stages(result['stages'], result['peak_memory_mb'])}")
     for name, reason in result["quarantined"].items():
         typer.echo(f"  quarantined {name}: {reason}")
     for warning in result["warnings"]:

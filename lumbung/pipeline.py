@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import fcntl
 import json
+import resource
+import time
 import os
 import shutil
 import subprocess
@@ -47,6 +49,29 @@ class RunContext:
     build: Path
     started_at: object = field(default_factory=warehouse.now)
     reread_all: bool = False  # the extraction code changed since the last build: every file is read again
+    stages: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
+
+
+@contextmanager
+def timed(ctx: RunContext, stage: str) -> Iterator[None]:
+    """Add the wall time of a stage to the run's record (a stage met twice adds up)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        ctx.stages[stage] = round(ctx.stages.get(stage, 0.0) + time.perf_counter() - start, 2)
+
+
+def peak_memory_mb() -> int:
+    """Peak resident memory of this process and of its finished children (dbt), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return int(max(own, children) / 1024)
+
+
+def format_stages(stages: dict[str, float], peak_mb: int) -> str:
+    return "stages: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in stages.items()) + \
+        f"; peak memory {peak_mb} MB"
 
 
 def new_run_id() -> str:
@@ -217,7 +242,8 @@ def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, mes
     s = summary or IngestSummary()
     row = {"run_id": ctx.run_id, "started_at": ctx.started_at, "ended_at": warehouse.now(),
            "files_seen": s.files_seen, "files_loaded": s.files_loaded, "files_skipped": s.files_skipped,
-           "files_quarantined": s.files_quarantined, "facts_published": facts, "outcome": outcome, "message": message}
+           "files_quarantined": s.files_quarantined, "facts_published": facts, "outcome": outcome, "message": message,
+           "stage_seconds": json.dumps(ctx.stages), "peak_memory_mb": peak_memory_mb()}
     if outcome != "published":
         with open(_failed_runs_log(ctx.published), "a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, default=str) + "\n")

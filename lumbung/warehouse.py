@@ -96,6 +96,8 @@ create table if not exists audit.expectation_results (
     column_name varchar, severity varchar, success boolean, element_count bigint,
     unexpected_count bigint, observed varchar, validated_at timestamptz);
 alter table audit.quarantine add column if not exists source_column integer;
+alter table audit.runs add column if not exists stage_seconds varchar;
+alter table audit.runs add column if not exists peak_memory_mb integer;
 """
 
 

@@ -360,3 +360,14 @@ def test_the_form_decides_where_a_header_is_typod(first_run):
           and f.variant is null group by all order by 1""")
     assert (2023, "form_position") in {(y, m) for y, m, _n in rows}
     assert {y for y, _m, _n in rows} == {2022, 2023}
+
+
+def test_each_run_records_its_stage_timings_and_peak_memory(first_run):
+    import json
+
+    warehouse, result = first_run
+    [(stages, peak)] = query(warehouse, f"select stage_seconds, peak_memory_mb from audit.runs where run_id = '{result['run_id']}'")
+    stages = json.loads(stages)
+    assert {"ingest", "validate raw", "transform", "validate staging and marts"} <= set(stages)
+    assert all(seconds >= 0 for seconds in stages.values()) and stages["transform"] > 0
+    assert peak > 50 and result["stages"]["transform"] == stages["transform"]
