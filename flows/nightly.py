@@ -2,8 +2,10 @@
 marts -> publish.  Each task calls one function of `lumbung.pipeline`; this file only orders
 them and decides what a failure means (nothing is published, the reason is recorded).
 
-Scale-out path: the per-file work lives in `lumbung.ingest`; running it through a Prefect
-task runner (e.g. prefect-dask's DaskTaskRunner) needs no change to the steps.
+Scale-out: with `workers > 1` the files are parsed (read, identified, extracted) by `parse`
+tasks on the flow's task runner — `ProcessPoolTaskRunner` for the cores of this machine, or
+prefect-dask's `DaskTaskRunner` for a Dask cluster (`lumbung run --workers N`, `--dask-address`);
+the results are loaded by this process in file order, one insert per table and batch.
 """
 
 from __future__ import annotations
@@ -15,15 +17,30 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lumbung import pipeline
-from lumbung.ingest import discover
+from lumbung.ingest import Parsed, discover, parse_files
 from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 from lumbung.progress import dbt_progress, ingest_progress
 
 
-@task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(ctx: pipeline.RunContext, raw_dir: Path, show_progress: bool):
+@task(name="parse", cache_policy=NO_CACHE, persist_result=False)
+def parse_task(items: list) -> list[Parsed]:
+    """Read, identify and extract a chunk of files (in a worker process, or on a Dask worker)."""
+    return parse_files(items)
+
+
+def parallel_parse(workers: int):
+    """A batch of files split in `workers` chunks, parsed over the flow's task runner, in order."""
+    def parse_many(items: list) -> list[Parsed]:
+        size = max(1, -(-len(items) // workers))
+        futures = [parse_task.submit(items[i: i + size]) for i in range(0, len(items), size)]
+        return [parsed for future in futures for parsed in future.result()]
+    return parse_many
+
+
+def ingest_step(ctx: pipeline.RunContext, raw_dir: Path, show_progress: bool, workers: int):
+    """Ingest in the flow itself, so that its parse tasks run on the flow's task runner."""
     with ingest_progress(len(discover(raw_dir)) if raw_dir.is_dir() else 0, show_progress) as progress:
-        return pipeline.run_ingest(ctx, raw_dir, progress)
+        return pipeline.run_ingest(ctx, raw_dir, progress, parallel_parse(workers) if workers > 1 else None)
 
 
 @task(name="transform", cache_policy=NO_CACHE)
@@ -48,6 +65,7 @@ def nightly(
     warehouse: str = str(DEFAULT_WAREHOUSE),
     full_refresh: bool = False,
     show_progress: bool = False,
+    workers: int = 1,
 ) -> dict:
     """Build, validate and publish the warehouse from the reports in `raw_dir`."""
     logger = get_run_logger()
@@ -62,7 +80,7 @@ def nightly(
         summary = None
         try:
             with pipeline.timed(ctx, "ingest"):
-                summary = ingest_task(ctx, Path(raw_dir), show_progress)
+                summary = ingest_step(ctx, Path(raw_dir), show_progress, workers)
             logger.info("ingest: %s", summary)
             with pipeline.timed(ctx, "validate raw"):
                 pipeline.check_gates(validate_task(ctx, "raw"))

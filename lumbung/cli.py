@@ -31,15 +31,20 @@ def run(
     warehouse: Path = Warehouse,
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild from all raw files, ignoring what is loaded."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    workers: int = typer.Option(1, "--workers", min=1,
+                                help="Processes that parse reports at once (1: in this process; see README Throughput)."),
+    dask_address: str = typer.Option(None, "--dask-address",
+                                     help="Parse on a Dask cluster instead (tcp://scheduler:8786), through prefect-dask."),
 ) -> None:
     """Ingest raw/, build the warehouse with dbt, validate it and publish it."""
     _quiet_prefect()
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed, RunInProgress
 
+    flow, workers = with_task_runner(nightly, workers, dask_address)
     try:
-        result = nightly(raw_dir=str(raw_dir.resolve()), warehouse=str(warehouse.resolve()),
-                         full_refresh=full_refresh, show_progress=progress)
+        result = flow(raw_dir=str(raw_dir.resolve()), warehouse=str(warehouse.resolve()),
+                      full_refresh=full_refresh, show_progress=progress, workers=workers)
     except (PipelineFailed, RunInProgress) as exc:
         typer.echo(f"lumbung run: not published: {exc}", err=True)
         raise typer.Exit(1)
@@ -56,6 +61,20 @@ def run(
         typer.echo(f"  quarantined {name}: {reason}")
     for warning in result["warnings"]:
         typer.echo(f"  warning: {warning}")
+
+
+def with_task_runner(flow, workers: int, dask_address: str | None):
+    """The flow with the task runner its parse tasks need: processes on this machine, or a Dask
+    cluster; (flow, number of parse chunks per batch)."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return flow.with_options(task_runner=DaskTaskRunner(address=dask_address)), max(workers, 2)
+    if workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers)), workers
+    return flow, 1
 
 
 @app.command()

@@ -8,7 +8,7 @@ file is skipped on the next run.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -69,9 +69,25 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str,
-                  pin: Pin | None = None) -> tuple[int, int]:
-    """Detect, extract and load one readable document; returns (facts loaded, problems quarantined)."""
+@dataclass
+class Parsed:
+    """One file read, identified and extracted: the rows it adds to each raw table, or the reason
+    it is quarantined.  Plain data, so that files can be parsed in other processes."""
+
+    source_file: str
+    sha256: str
+    pin: str | None  # fingerprint of the pin the file was read with
+    text_sha256: str | None = None
+    encoding: str = ""
+    document_id: str | None = None
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # raw table -> rows
+    problems: list[dict] = field(default_factory=list)  # quarantine rows of its lines and cells
+    error: str | None = None  # why the whole file is quarantined
+    facts: int = 0
+
+
+def parse_document(doc: RawDocument, source_file: str, pin: Pin | None = None) -> Parsed:
+    """Identify and extract one readable document into the rows of the raw tables (no I/O)."""
     lines = [as_tab_separated(line) for line in doc.lines]  # markdown tables read as tab-separated
     meta = detect_document(lines, pin)
     cut = truncation(lines)  # after detection: an unrelated text is "not a report", not "cut short"
@@ -79,18 +95,18 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
         raise UnreadableDocument(cut)
     extraction = extract_document(lines, meta.default_year, meta.period_end_year)
     document_id = doc.document_id
-    warehouse.append(con, "raw.documents", [{
+    rows: dict[str, list[dict]] = {}
+    rows["raw.documents"] = [{
         "document_id": document_id, "source_file": source_file, "source_sha256": doc.sha256,
         "size_bytes": doc.size, "encoding": doc.encoding, "line_count": len(lines), "format": doc.format,
         "document_type": meta.document_type, "kecamatan_code": meta.kecamatan.code,
         "kecamatan": meta.kecamatan.name, "kabupaten_kota": meta.kecamatan.kabupaten_kota,
         "provinsi": meta.kecamatan.provinsi, "period_start_year": meta.period_start_year,
-        "period_end_year": meta.period_end_year, "run_id": run_id, "loaded_at": warehouse.now(),
-        "text_sha256": doc.text_sha256, "identified_by": meta.identified_by,
+        "period_end_year": meta.period_end_year, "text_sha256": doc.text_sha256, "identified_by": meta.identified_by,
         "kecamatan_in_reference": meta.kecamatan.in_reference, "evidence": evidence_summary(meta),
-    }])
-    warehouse.append(con, "raw.tables", [{"document_id": document_id, **asdict(t)} for t in extraction.tables])
-    warehouse.append(con, "raw.table_rows", [
+    }]
+    rows["raw.tables"] = [{"document_id": document_id, **vars(t)} for t in extraction.tables]
+    rows["raw.table_rows"] = [
         {"document_id": document_id, "source_table": t.label, "source_line": line.number,
          "cells": line.cells, "raw_text": line.text, "furniture": None}
         for t in extraction.found for line in t.lines
@@ -98,21 +114,71 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
         {"document_id": document_id, "source_table": t.label, "source_line": f.line,
          "cells": [f.text], "raw_text": f.text, "furniture": f.kind}
         for t in extraction.found for f in t.furniture
-    ])
-    warehouse.append(con, "raw.table_items", [{"document_id": document_id, **asdict(i)} for i in extraction.items])
-    warehouse.append(con, "raw.derived_values", [{"document_id": document_id, **asdict(d)} for d in extraction.derived])
-    warehouse.append(con, "raw.extracted_facts", [
-        {"document_id": document_id, **asdict(f), "source_page": doc.page_of(f.source_line)} for f in extraction.facts
-    ])
-    warehouse.append_lines(con, document_id, lines, doc.pages)
-    warehouse.append(con, "raw.table_coverage", [{"document_id": document_id, **c} for c in coverage_rows(extraction)])
-    warehouse.quarantine(con, run_id, source_file, doc.sha256, document_id, [
+    ]
+    rows["raw.table_items"] = [{"document_id": document_id, **vars(i)} for i in extraction.items]
+    rows["raw.derived_values"] = [{"document_id": document_id, **vars(d)} for d in extraction.derived]
+    rows["raw.extracted_facts"] = [
+        {"document_id": document_id, **vars(f), "source_page": doc.page_of(f.source_line)} for f in extraction.facts
+    ]
+    rows["raw.document_lines"] = [
+        {"document_id": document_id, "source_line": n, "source_page": doc.page_of(n), "text": text}
+        for n, text in enumerate(lines, start=1)
+    ]
+    rows["raw.table_coverage"] = [{"document_id": document_id, **c} for c in coverage_rows(extraction)]
+    problems = [
         {"source_table": p.source_table, "source_line": p.line, "source_column": p.column, "raw_text": p.raw,
          "step": p.step, "reason": p.reason}
         for p in extraction.problems
+    ]
+    return Parsed(source_file, doc.sha256, pin.fingerprint if pin else None, doc.text_sha256, doc.encoding,
+                  document_id, rows, problems, facts=len(extraction.facts))
+
+
+def parse_file(path: Path, source_file: str, sha: str, pin: Pin | None = None) -> Parsed:
+    """Read and parse one file; any failure is the reason it is quarantined (the run goes on)."""
+    try:
+        return parse_document(read_document(path), source_file, pin)
+    except Exception as exc:  # noqa: BLE001 - any failure quarantines the file, the run goes on
+        reason = str(exc) if isinstance(exc, (UnreadableDocument, DetectionError)) else f"{type(exc).__name__}: {exc}"
+        parsed = Parsed(source_file, sha, pin.fingerprint if pin else None, error=reason)
+        try:  # a file that reads but cannot be identified is still recognised as a copy of a loaded one
+            parsed.text_sha256 = read_document(path).text_sha256
+        except Exception:  # noqa: BLE001
+            pass
+        return parsed
+
+
+def parse_files(items: list[tuple[Path, str, str, Pin | None]]) -> list[Parsed]:
+    """Parse files one after the other (the default; the flow maps chunks over its task runner)."""
+    return [parse_file(*item) for item in items]
+
+
+def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str,
+                  pin: Pin | None = None) -> tuple[int, int]:
+    """Identify, extract and load one readable document; returns (facts loaded, problems quarantined)."""
+    parsed = parse_document(doc, source_file, pin)
+    write_parsed(con, [parsed], run_id)
+    return parsed.facts, len(parsed.problems)
+
+
+def write_parsed(con: duckdb.DuckDBPyConnection, batch: list[Parsed], run_id: str) -> None:
+    """Load parsed documents: one insert per raw table for the whole batch."""
+    stamp = warehouse.now()
+    tables: dict[str, list[dict]] = {}
+    for parsed in batch:
+        for table, rows in parsed.rows.items():
+            tables.setdefault(table, []).extend(rows)
+    for row in tables.get("raw.documents", []):
+        row.update(run_id=run_id, loaded_at=stamp)
+    for table, rows in tables.items():
+        warehouse.append(con, table, rows)
+    warehouse.append(con, "audit.quarantine", [
+        {"run_id": run_id, "source_file": p.source_file, "source_sha256": p.sha256, "document_id": p.document_id,
+         "quarantined_at": stamp, **problem}
+        for p in batch for problem in p.problems
     ])
-    warehouse.record_file(con, doc.sha256, source_file, "loaded", document_id, run_id, pin.fingerprint if pin else None)
-    return len(extraction.facts), len(extraction.problems)
+    for p in batch:
+        warehouse.record_file(con, p.sha256, p.source_file, "loaded", p.document_id, run_id, p.pin)
 
 
 def evidence_summary(meta) -> str:
@@ -125,13 +191,22 @@ def evidence_summary(meta) -> str:
     return " | ".join(parts)
 
 
+BATCH = 256  # files parsed, then loaded together: memory stays bounded whatever the number of files
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection,
     raw_dir: Path,
     run_id: str,
     progress: Callable[[Path, str], None] | None = None,
+    parse_many: Callable[[list[tuple[Path, str, str, Pin | None]]], list[Parsed]] = parse_files,
 ) -> IngestSummary:
-    """Load every new report of `raw_dir` into the warehouse behind `con`."""
+    """Load every new report of `raw_dir` into the warehouse behind `con`.
+
+    Files are hashed and compared with what is loaded first (unchanged, copies and re-pinned
+    files are settled here); the rest are parsed by `parse_many` in batches (in this process,
+    or over the flow's task runner: processes, a Dask cluster) and each batch is loaded with one
+    insert per table, in file order."""
     warehouse.ensure_schema(con)
     pins = load_pins(raw_dir)
     pinned_with = warehouse.known_pins(con)
@@ -139,6 +214,7 @@ def ingest(
     duplicates = warehouse.known_duplicates(con)
     texts = warehouse.known_texts(con)
     summary = IngestSummary()
+    todo: list[tuple[Path, str, str, Pin | None]] = []
     for path in discover(raw_dir):
         summary.files_seen += 1
         source_file = str(path.relative_to(raw_dir))
@@ -158,36 +234,66 @@ def ingest(
                          f"same content as {seen[sha]} (sha256 {sha[:12]}…): not loaded twice", path, progress)
             continue
         seen[sha] = source_file
-        try:
-            doc = read_document(path)
-            if doc.text_sha256 in texts:
+        todo.append((path, source_file, sha, pin))
+    for start in range(0, len(todo), BATCH):
+        chunk = todo[start: start + BATCH]
+        parsed = parse_many(chunk)
+        loaded: list[Parsed] = []
+        for (path, source_file, sha, _pin), p in zip(chunk, parsed):
+            if p.text_sha256 in texts:
                 _report_copy(con, summary, duplicates, run_id, source_file, sha,
-                             f"same text as {texts[doc.text_sha256]}, saved with another encoding or line endings "
-                             f"({doc.encoding}): not loaded twice", path, progress)
+                             f"same text as {texts[p.text_sha256]}, saved with another encoding or line endings "
+                             f"({p.encoding or 'another format'}): not loaded twice", path, progress)
                 continue
-            texts[doc.text_sha256] = source_file
-            con.begin()
-            n_facts, n_problems = load_document(con, doc, source_file, run_id, pin)
-            con.commit()
-        except Exception as exc:  # noqa: BLE001 - any failure quarantines the file, the run goes on
-            _rollback(con)
-            reason = str(exc) if isinstance(exc, (UnreadableDocument, DetectionError)) else f"{type(exc).__name__}: {exc}"
+            if p.error is None:
+                texts[p.text_sha256] = source_file
+                loaded.append(p)
+                continue
             warehouse.quarantine(con, run_id, source_file, sha, None, [
-                {"source_table": None, "source_line": None, "raw_text": None, "step": "document", "reason": reason}
+                {"source_table": None, "source_line": None, "raw_text": None, "step": "document", "reason": p.error}
             ])
-            warehouse.record_file(con, sha, source_file, "quarantined", None, run_id, pin.fingerprint if pin else None)
+            warehouse.record_file(con, sha, source_file, "quarantined", None, run_id, p.pin)
             summary.files_quarantined += 1
-            summary.quarantined[source_file] = reason
+            summary.quarantined[source_file] = p.error
             if progress:
                 progress(path, "quarantined")
-            continue
-        summary.files_loaded += 1
-        summary.facts_loaded += n_facts
-        summary.problems += n_problems
-        summary.loaded.append(source_file)
-        if progress:
-            progress(path, "loaded")
+        _write(con, loaded, run_id, summary)
+        for p in loaded:
+            summary.files_loaded += 1
+            summary.facts_loaded += p.facts
+            summary.problems += len(p.problems)
+            summary.loaded.append(p.source_file)
+            if progress:
+                progress(raw_dir / p.source_file, "loaded")
     return summary
+
+
+def _write(con: duckdb.DuckDBPyConnection, loaded: list[Parsed], run_id: str, summary: IngestSummary) -> None:
+    """Load a batch in one transaction; should it fail, each document alone, so that only the
+    one that cannot be loaded is quarantined."""
+    if not loaded:
+        return
+    try:
+        con.begin()
+        write_parsed(con, loaded, run_id)
+        con.commit()
+        return
+    except Exception:  # noqa: BLE001
+        _rollback(con)
+    for p in list(loaded):
+        try:
+            con.begin()
+            write_parsed(con, [p], run_id)
+            con.commit()
+        except Exception as exc:  # noqa: BLE001
+            _rollback(con)
+            loaded.remove(p)
+            reason = f"{type(exc).__name__}: {exc}"
+            warehouse.quarantine(con, run_id, p.source_file, p.sha256, None, [
+                {"source_table": None, "source_line": None, "raw_text": None, "step": "document", "reason": reason}])
+            warehouse.record_file(con, p.sha256, p.source_file, "quarantined", None, run_id, p.pin)
+            summary.files_quarantined += 1
+            summary.quarantined[p.source_file] = reason
 
 
 def _report_copy(con, summary: IngestSummary, duplicates: set, run_id: str, source_file: str, sha: str,

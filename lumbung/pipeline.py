@@ -108,12 +108,15 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
     return RunContext(run_id, published, build, reread_all=reread)
 
 
-def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None) -> IngestSummary:
+def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None,
+               parse_many: Callable | None = None) -> IngestSummary:
+    """Ingest `raw_dir` into the build copy; `parse_many` parses a batch of files (by default in
+    this process; the flow passes one that maps over its task runner)."""
     if not raw_dir.is_dir():
         raise PipelineFailed(f"raw directory {raw_dir} does not exist")
     with warehouse.connect(ctx.build) as con:
         try:
-            return ingest(con, raw_dir, ctx.run_id, progress=progress)
+            return ingest(con, raw_dir, ctx.run_id, progress=progress, **({"parse_many": parse_many} if parse_many else {}))
         except PinFileError as exc:
             raise PipelineFailed(str(exc)) from None
 

@@ -178,23 +178,6 @@ def record_file(con, sha256: str, source_file: str, status: str, document_id: st
     )
 
 
-def append_lines(con: duckdb.DuckDBPyConnection, document_id: str, lines: list[str],
-                 pages: tuple[int, ...] | None) -> None:
-    """The normalised text of a document, one row per line the engine read (with its page)."""
-    frame = pd.DataFrame({
-        "document_id": [document_id] * len(lines),
-        "source_line": range(1, len(lines) + 1),
-        "source_page": pd.array(list(pages) if pages else [None] * len(lines), dtype="Int32"),
-        "text": lines,
-    })
-    con.register("incoming_lines", frame)
-    try:
-        con.execute("insert into raw.document_lines select document_id, source_line, source_page, text "
-                    "from incoming_lines")
-    finally:
-        con.unregister("incoming_lines")
-
-
 def known_pins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
     """Content hash -> the fingerprint of the pin it was read with (None: detected)."""
     return dict(con.execute("select source_sha256, pin from raw.files").fetchall())

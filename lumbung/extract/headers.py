@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from lumbung.extract.cells import SourceLine, cell_kind, clean_cell
 
@@ -76,12 +77,13 @@ class Header:
     numbering: list[str] | None
     body_start: int  # index into the table's lines of the first data line
 
-    def signature_rows(self) -> list[tuple[str, ...]]:
-        """Header and numbering rows as tuples, to recognise headers repeated on later pages."""
+    @cached_property
+    def signatures(self) -> frozenset[tuple[str, ...]]:
+        """Header and numbering rows, normalised once, to recognise headers repeated on later pages."""
         rows = [tuple(r) for r in self.header_rows]
         if self.numbering is not None:
             rows.append(tuple(self.numbering))
-        return [_normalise_row(r) for r in rows]
+        return frozenset(_normalise_row(r) for r in rows)
 
     def role_columns(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
@@ -144,7 +146,7 @@ def _money_kind(header: str) -> str:
 
 
 def is_repeated_header(cells: list[str], header: Header) -> bool:
-    return _normalise_row(cells) in header.signature_rows()
+    return _normalise_row(cells) in header.signatures
 
 
 def is_numbering_row(cells: list[str]) -> bool:
