@@ -262,3 +262,10 @@ def test_a_wrong_pins_file_is_named_with_its_line(tmp_path, row, message):
 def test_a_pinned_code_the_reference_lacks_needs_its_names():
     with pytest.raises(DetectionError, match="not in the Kemendagri reference; give its kecamatan"):
         Pin(file="a.txt", kecamatan_code="36.04.99", line=2).kecamatan(load())
+
+
+def test_a_provinsi_name_inside_a_kecamatan_name_is_no_provinsi():
+    """Riau Silip is a kecamatan of Kabupaten Bangka (Kepulauan Bangka Belitung), not in Riau."""
+    lines = title("RENCANA KERJA (RENJA) TAHUN 2024", "KECAMATAN RIAU SILIP", "KABUPATEN BANGKA",
+                  "RIAU SILIP - KEPULAUAN BANGKA BELITUNG")
+    assert who(lines) == ("Riau Silip", "Kabupaten Bangka", "Kepulauan Bangka Belitung")

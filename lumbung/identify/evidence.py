@@ -112,8 +112,13 @@ def region_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
 def provinsi_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
     out = []
     starts = [t.end() for t in PROVINSI_TRIGGER_RE.finditer(line.text)]
-    if line.place == "title":  # `SERANG - BANTEN` on a title page names the provinsi without the word
-        starts += [m.start() for m in re.finditer(r"(?:^|(?<=[\s\-–,]))[^\W\d_]", line.text)]
+    if line.place == "title":  # `SERANG - BANTEN` on a title page names the provinsi without the word,
+        # but not inside another name (`KECAMATAN RIAU SILIP`, `KABUPATEN BENGKULU SELATAN`)
+        taken = [(t.start(), t.end() + 60) for t in (*KECAMATAN_TRIGGER_RE.finditer(line.text),
+                                                       *REGION_TRIGGER_RE.finditer(line.text))]
+        starts += [m.start() for m in re.finditer(r"(?:^|(?<=[\s\-–,]))[^\W\d_]", line.text)
+                   if not any(a <= m.start() < b and not re.search(r"\s[-–]\s", line.text[a:m.start()])
+                              for a, b in taken)]
     for start in starts:
         words = _words_after(line.text, start)
         for n in range(min(4, len(words)), 0, -1):
@@ -122,11 +127,3 @@ def provinsi_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
                 out.append(Mention("provinsi", official, line.number, line.place, line.weight, " ".join(words[:n])))
                 break
     return out
-
-
-def by_kecamatan(mentions: list[Mention], candidates: tuple[Kecamatan, ...]) -> dict[str, int]:
-    """Weight of the region mentions for each candidate's kabupaten/kota."""
-    weights: dict[str, int] = {}
-    for m in mentions:
-        weights[m.value] = weights.get(m.value, 0) + m.weight
-    return {k.code: weights.get(k.kabupaten_kota, 0) for k in candidates}
