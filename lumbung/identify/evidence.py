@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lumbung.identify.gazetteer import Gazetteer, Kecamatan, key
+from lumbung.identify.gazetteer import Gazetteer, key
 from lumbung.identify.places import Line
 
 KECAMATAN_TRIGGER_RE = re.compile(r"(?<![\w/@.])(?:kecamatan|kec\.|kec(?=\s)|camat)\s*[:.]?\s*", re.I)
