@@ -23,7 +23,6 @@ from lumbung.extract.engine import extract_document
 from lumbung.identify.overrides import FILE_NAME as PINS_FILE
 from lumbung.identify.overrides import Pin, load_pins, pin_for
 
-REPORT_SUFFIXES = {".txt", ".md", ".text"}
 
 
 @dataclass

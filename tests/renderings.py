@@ -39,15 +39,18 @@ def _runs(lines: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _rebuild(lines: list[str], edits: dict[int, list[str]], deleted: set[int] = frozenset()) -> Rendering:
-    """`edits[i]`: lines inserted before old index i (i == len(lines): at the end)."""
+def _rebuild(lines: list[str], edits: dict[int, list[str]], deleted: set[int] = frozenset(),
+             original: list[str] | None = None) -> Rendering:
+    """`edits[i]`: lines inserted before old index i (i == len(lines): at the end); `original`:
+    the lines before a rewrite of `lines`, whose table lines the map follows."""
+    original = original or lines
     new: list[str] = []
     line_map: dict[int, int] = {}
     for i in range(len(lines) + 1):
         new.extend(edits.get(i, []))
         if i < len(lines) and i not in deleted:
             new.append(lines[i])
-            if "\t" in lines[i]:
+            if "\t" in original[i]:
                 line_map[i + 1] = len(new)
     return Rendering(new, line_map)
 
@@ -203,18 +206,7 @@ def markdown_tables(lines: list[str]) -> Rendering:
                 width = max(width, len(cells))
                 out[i] = "| " + " | ".join(cells) + " |"
         edits[first + 1] = ["|" + "---|" * width]
-    return _rebuild_markdown(lines, out, edits)
-
-
-def _rebuild_markdown(lines: list[str], out: list[str], edits: dict[int, list[str]]) -> Rendering:
-    new: list[str] = []
-    line_map: dict[int, int] = {}
-    for i in range(len(lines)):
-        new.extend(edits.get(i, []))
-        new.append(out[i])
-        if "\t" in lines[i]:
-            line_map[i + 1] = len(new)
-    return Rendering(new, line_map)
+    return _rebuild(out, edits, original=lines)
 
 
 GROUPED_AMOUNT_RE = re.compile(r"(?<![\d.,])\d{1,3}([.,])\d{3}(?:\1\d{3})+(?!\d)")

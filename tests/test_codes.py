@@ -1,4 +1,4 @@
-"""Every code spelling listed in DOMAIN.md, as the reports write it."""
+"""Every code spelling the reports use (see `lumbung/extract/codes.py`), as the reports write it."""
 
 import pytest
 

@@ -4,7 +4,7 @@ import pytest
 
 from lumbung.detect import DetectionError, detect_document
 
-EXPECTED = {  # from reading the title pages (DOMAIN.md's table agrees)
+EXPECTED = {  # from reading the title pages of the four reports
     "petir": ("renja", "36.04.19", "Petir", "Kabupaten Serang", "Banten", 2024, 2024),
     "serang": ("renja", "36.73.01", "Serang", "Kota Serang", "Banten", 2022, 2022),
     "seririt": ("lkjip", "51.08.02", "Seririt", "Kabupaten Buleleng", "Bali", 2023, 2023),

@@ -1,4 +1,4 @@
-"""Number formats of the reports (DOMAIN.md "Numbers"), each with the real spelling."""
+"""Number formats of the reports (`lumbung/extract/values.py`), each with the real spelling."""
 
 from decimal import Decimal
 

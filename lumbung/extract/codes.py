@@ -1,7 +1,7 @@
 """Canonicalise nomenclature codes as the reports write them.
 
 Canonical form (Permendagri 90/2019): `U.BB.PP.K.KK.SSSS`, e.g. `7.01.01.2.02.0001`.
-Spellings met in the reports (see DOMAIN.md), all handled by `canonical_code`:
+Spellings met in the reports, all handled by `canonical_code`:
 
 - cells `7 | 01 | 01 | 2.02 | 01` and `7 | 1 | 1 | 2,02 | 1`;
 - `2,0 1` (a PDF artefact splitting `01`);

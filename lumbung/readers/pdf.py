@@ -33,6 +33,17 @@ def _is_bold(chars: list[dict]) -> bool:
     return bool(visible) and all("bold" in c.get("fontname", "").lower() for c in visible)
 
 
+def _by_line(objects: list[dict]) -> list[list[dict]]:
+    """Characters or words grouped into lines by their top, top to bottom."""
+    lines: list[list[dict]] = []
+    for obj in sorted(objects, key=lambda o: (round(o["top"]), o["x0"])):
+        if lines and abs(lines[-1][0]["top"] - obj["top"]) <= LINE_TOLERANCE:
+            lines[-1].append(obj)
+        else:
+            lines.append([obj])
+    return lines
+
+
 def _kind(ch: str) -> str:
     if ch.isalpha():
         return "letter"
@@ -50,13 +61,7 @@ def _join_wrapped(text: str, chars: list[dict], bbox) -> str:
     lines = [part for part in lines if part]
     if len(lines) < 2 or bbox is None or not chars:
         return " ".join(lines)
-    tops: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda ch: (round(ch["top"]), ch["x0"])):
-        if tops and abs(tops[-1][0]["top"] - ch["top"]) <= LINE_TOLERANCE:
-            tops[-1].append(ch)
-        else:
-            tops.append([ch])
-    visible = [[ch for ch in line if ch["text"].strip()] for line in tops]
+    visible = [[ch for ch in line if ch["text"].strip()] for line in _by_line(chars)]
     visible = [line for line in visible if line]
     if len(visible) != len(lines):
         return " ".join(lines)
@@ -105,14 +110,8 @@ def _table_lines(page, table) -> list[tuple[float, str]]:
 
 def _text_lines(words: list[dict]) -> list[tuple[float, str]]:
     """Words outside tables grouped into lines; a wide gap is a cell break."""
-    lines: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - word["top"]) <= LINE_TOLERANCE:
-            lines[-1].append(word)
-        else:
-            lines.append([word])
     out = []
-    for group in lines:
+    for group in _by_line(words):
         group.sort(key=lambda w: w["x0"])
         parts = [group[0]["text"]]
         for before, word in zip(group, group[1:]):
