@@ -106,6 +106,32 @@ def _present(value):
     return None if value is None or value != value or str(value) in ("<NA>", "nan") else value
 
 
+class Matcher:
+    """The official names prepared once per run: the candidates of each code prefix are gathered
+    once, and each (name, prefix) pair is scored once — a national load repeats the same official
+    names in thousands of reports, so the work grows with the distinct names, not the items."""
+
+    def __init__(self, normalised: dict[str, str]):
+        self._normalised = normalised  # code -> normalised official name
+        self._scopes: dict[str, dict[str, str]] = {}
+        self._memo: dict[tuple[str, str], Match] = {}
+
+    def candidates(self, prefix: str) -> dict[str, str]:
+        if prefix not in self._scopes:
+            self._scopes[prefix] = {c: n for c, n in self._normalised.items() if c.startswith(prefix)}
+        return self._scopes[prefix]
+
+    def best(self, name: str, prefix: str) -> Match:
+        key = (normalise(name), prefix)
+        if key not in self._memo:
+            self._memo[key] = best_match(name, self.candidates(prefix))
+        return self._memo[key]
+
+    @property
+    def distinct_queries(self) -> int:
+        return len(self._memo)
+
+
 def resolve_items(items: list[dict], reference: list[dict], organisation_bidang: str) -> list[ItemMatch]:
     """Match the items of each table, parents before children, against the official rows.
 
@@ -116,6 +142,7 @@ def resolve_items(items: list[dict], reference: list[dict], organisation_bidang:
     too when nothing under the parent's code is close enough."""
     official = {r["nomenclature_code"]: r["name"] for r in reference if r["level"] in LEVELS}
     normalised = {code: normalise(name) for code, name in official.items()}
+    matcher = Matcher(normalised)
     out: list[ItemMatch] = []
     code_of: dict[tuple[str, str, int], str] = {}
     items = [{k: _present(v) for k, v in item.items()} for item in items]
@@ -133,11 +160,11 @@ def resolve_items(items: list[dict], reference: list[dict], organisation_bidang:
         parent = item.get("parent_index")
         scope = code_of.get((key[0], key[1], int(parent))) if parent is not None else None
         prefix = scope + "." if scope else organisation_bidang + "."
-        match = best_match(item["item_name"], {c: n for c, n in normalised.items() if c.startswith(prefix)})
+        match = matcher.best(item["item_name"], prefix)
         ok = accept(match)
         if not ok and scope:  # the parent's level may be wrong in the report: look in the whole bidang
             prefix = organisation_bidang + "."
-            match = best_match(item["item_name"], {c: n for c, n in normalised.items() if c.startswith(prefix)})
+            match = matcher.best(item["item_name"], prefix)
             ok = accept(match)
         if ok:
             code_of[key] = match.code

@@ -5,7 +5,8 @@ item's code when that is known, else within the organisation's bidang (config
 `organisation_bidang`, 7.01 = Kecamatan).  One row per item; the decision is taken in
 int_facts__conformed."""
 
-from dataclasses import asdict, fields
+from dataclasses import fields
+from operator import attrgetter
 
 import pandas as pd
 
@@ -14,7 +15,8 @@ from lumbung.nomenclature import ItemMatch, resolve_items
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    items = dbt.ref("stg_lumbung__table_items").df()
+    items = dbt.ref("stg_lumbung__table_items").project(
+        "document_id, source_table, row_index, parent_index, item_name, code_canonical, is_extra_indicator").df()
     reference = dbt.ref("stg_reference__nomenclature").df()
     # kab/kota rows of the decree; special-status variants (Aceh 7.xx, DKI 6.xx) repeat the same names
     official = reference[reference["in_kepmendagri_1317_2023"].fillna(False)
@@ -22,4 +24,4 @@ def model(dbt, session):
     matches = resolve_items(items.to_dict("records"), official.to_dict("records"),
                             dbt.config.get("organisation_bidang"))
     columns = [f.name for f in fields(ItemMatch)]
-    return pd.DataFrame([asdict(m) for m in matches], columns=columns)
+    return pd.DataFrame(list(map(attrgetter(*columns), matches)), columns=columns)
