@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import pyarrow as pa
 
 from lumbung import warehouse
 from lumbung.detect import DetectionError, detect_document
@@ -79,7 +80,7 @@ class Parsed:
     text_sha256: str | None = None
     encoding: str = ""
     document_id: str | None = None
-    rows: dict[str, list[dict]] = field(default_factory=dict)  # raw table -> rows
+    tables: dict[str, pa.Table] = field(default_factory=dict)  # raw table -> its rows, typed like the table
     problems: list[dict] = field(default_factory=list)  # quarantine rows of its lines and cells
     error: str | None = None  # why the whole file is quarantined
     facts: int = 0
@@ -129,8 +130,9 @@ def parse_document(doc: RawDocument, source_file: str, pin: Pin | None = None) -
          "step": p.step, "reason": p.reason}
         for p in extraction.problems
     ]
+    tables = {table: warehouse.as_arrow(table, table_rows) for table, table_rows in rows.items() if table_rows}
     return Parsed(source_file, doc.sha256, pin.fingerprint if pin else None, doc.text_sha256, doc.encoding,
-                  document_id, rows, problems, facts=len(extraction.facts))
+                  document_id, tables, problems, facts=len(extraction.facts))
 
 
 def parse_file(path: Path, source_file: str, sha: str, pin: Pin | None = None) -> Parsed:
@@ -161,23 +163,18 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file:
 
 
 def write_parsed(con: duckdb.DuckDBPyConnection, batch: list[Parsed], run_id: str) -> None:
-    """Load parsed documents: one insert per raw table for the whole batch."""
+    """Load parsed documents: one Arrow insert per raw table for the whole batch."""
     stamp = warehouse.now()
-    tables: dict[str, list[dict]] = {}
-    for parsed in batch:
-        for table, rows in parsed.rows.items():
-            tables.setdefault(table, []).extend(rows)
-    for row in tables.get("raw.documents", []):
-        row.update(run_id=run_id, loaded_at=stamp)
-    for table, rows in tables.items():
-        warehouse.append(con, table, rows)
+    for table in dict.fromkeys(t for parsed in batch for t in parsed.tables):
+        data = pa.concat_tables([p.tables[table] for p in batch if table in p.tables])
+        constants = {"run_id": run_id, "loaded_at": stamp} if table == "raw.documents" else {}
+        warehouse.insert_arrow(con, table, data, **constants)
     warehouse.append(con, "audit.quarantine", [
         {"run_id": run_id, "source_file": p.source_file, "source_sha256": p.sha256, "document_id": p.document_id,
          "quarantined_at": stamp, **problem}
         for p in batch for problem in p.problems
     ])
-    for p in batch:
-        warehouse.record_file(con, p.sha256, p.source_file, "loaded", p.document_id, run_id, p.pin)
+    warehouse.record_files(con, [(p.sha256, p.source_file, "loaded", p.document_id, p.pin) for p in batch], run_id)
 
 
 def evidence_summary(meta) -> str:

@@ -22,10 +22,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+import functools
 from typing import Iterator
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 DDL = """
 create schema if not exists raw;
@@ -156,6 +158,44 @@ def known_duplicates(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
         "select source_file, source_sha256 from audit.quarantine where step = 'duplicate'").fetchall())
 
 
+@functools.cache
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of `table`, from the DDL in an in-memory DuckDB (so that a worker process
+    or a Dask worker builds its rows' tables without a warehouse)."""
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        return con.sql(f"select * from {table} limit 0").to_arrow_table().schema
+    finally:
+        con.close()
+
+
+def as_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts keyed by column name, all with the same keys) as one Arrow table typed like
+    `table`'s columns.  Decimals travel as text: DuckDB casts them on insert (rounding extra
+    decimals, as a cast to `decimal(24, 4)` does) where Arrow would refuse them."""
+    fields = [arrow_schema(table).field(name) for name in rows[0]]
+    decimals = [f.name for f in fields if pa.types.is_decimal(f.type)]
+    if decimals:
+        rows = [{**r, **{c: None if r[c] is None else str(r[c]) for c in decimals}} for r in rows]
+    shipped = pa.schema([pa.field(f.name, pa.string()) if f.name in decimals else f for f in fields])
+    return pa.Table.from_pylist(rows, schema=shipped)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, **constants) -> None:
+    """One insert of an Arrow table into `table` (columns by name), with `constants` as further columns."""
+    if data.num_rows == 0:
+        return
+    con.register("incoming", data)
+    try:
+        columns = [f'"{c}"' for c in data.column_names]
+        names = ", ".join(columns + [f'"{c}"' for c in constants])
+        values = ", ".join(columns + ["?"] * len(constants))
+        con.execute(f"insert into {table} ({names}) select {values} from incoming", list(constants.values()))
+    finally:
+        con.unregister("incoming")
+
+
 def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     """Insert rows (dicts keyed by column name) into `table`, matching columns by name."""
     if not rows:
@@ -171,10 +211,19 @@ def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None
 
 def record_file(con, sha256: str, source_file: str, status: str, document_id: str | None, run_id: str,
                 pin: str | None = None) -> None:
-    con.execute(
+    record_files(con, [(sha256, source_file, status, document_id, pin)], run_id)
+
+
+def record_files(con, files: list[tuple[str, str, str, str | None, str | None]], run_id: str) -> None:
+    """(sha256, source_file, status, document_id, pin) of files read in this run, in one insert
+    (a content already recorded keeps its first record)."""
+    if not files:
+        return
+    stamp = now()
+    con.executemany(
         "insert into raw.files (source_sha256, source_file, status, document_id, first_seen_run, first_seen_at, pin) "
         "values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-        [sha256, source_file, status, document_id, run_id, now(), pin],
+        [[sha, source_file, status, document_id, run_id, stamp, pin] for sha, source_file, status, document_id, pin in files],
     )
 
 

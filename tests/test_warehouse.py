@@ -28,3 +28,45 @@ def test_new_extraction_code_forgets_every_extracted_table(tmp_path):
         assert con.execute("select count(*) from audit.quarantine").fetchone()[0] > 0  # history stays
     finally:
         con.close()
+
+
+def test_a_batch_of_rows_travels_as_arrow_typed_like_the_table(tmp_path):
+    """Amounts of every size in one insert: a small first value must not decide the column's
+    type (a pandas insert once inferred DECIMAL(12,2) from the first rows and failed on
+    54,232,322,183); extra decimals round as DuckDB's cast does; lists and NULLs keep."""
+    from decimal import Decimal
+
+    rows = [{"document_id": "d", "source_table": "t", "source_line": 1, "value": Decimal("1.5"), "value_raw": "1,5"},
+            {"document_id": "d", "source_table": "t", "source_line": 2, "value": Decimal("54232322183.25"),
+             "value_raw": "54.232.322.183,25"},
+            {"document_id": "d", "source_table": "t", "source_line": 3, "value": Decimal("0.123456"),
+             "value_raw": "0,123456"},
+            {"document_id": "d", "source_table": "t", "source_line": 4, "value": None, "value_raw": "#####"}]
+    lines = [{"document_id": "d", "source_table": "t", "source_line": 1, "cells": ["7.01", "", "1,5"],
+              "raw_text": "7.01\t\t1,5", "furniture": None}]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        warehouse.ensure_schema(con)
+        warehouse.insert_arrow(con, "raw.extracted_facts", warehouse.as_arrow("raw.extracted_facts", rows))
+        warehouse.insert_arrow(con, "raw.table_rows", warehouse.as_arrow("raw.table_rows", lines))
+        assert con.execute("select source_line, value from raw.extracted_facts order by 1").fetchall() == [
+            (1, Decimal("1.5")), (2, Decimal("54232322183.25")), (3, Decimal("0.1235")), (4, None)]
+        assert con.execute("select cells, furniture from raw.table_rows").fetchall() == [(["7.01", "", "1,5"], None)]
+    finally:
+        con.close()
+
+
+def test_the_four_reports_load_in_one_batch(tmp_path):
+    """write_parsed loads several documents with one insert per table (no per-document fallback)."""
+    from lumbung.ingest import parse_files, sha256_of, write_parsed
+
+    parsed = parse_files([(path, path.name, sha256_of(path), None) for path in REPORTS.values()])
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        warehouse.ensure_schema(con)
+        write_parsed(con, parsed, "run-1")
+        assert con.execute("select count(*), count(distinct run_id) from raw.documents").fetchone() == (4, 1)
+        assert con.execute("select count(*) from raw.extracted_facts").fetchone()[0] == sum(p.facts for p in parsed)
+        assert con.execute("select count(*) from raw.files where status = 'loaded'").fetchone()[0] == 4
+    finally:
+        con.close()
