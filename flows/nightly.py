@@ -28,9 +28,14 @@ def parse_task(items: list) -> list[Parsed]:
     return parse_files(items)
 
 
+SERIAL_BELOW = 8  # files per worker under which a batch is parsed in this process (starting workers costs more)
+
+
 def parallel_parse(workers: int):
     """A batch of files split in `workers` chunks, parsed over the flow's task runner, in order."""
     def parse_many(items: list) -> list[Parsed]:
+        if len(items) < SERIAL_BELOW * workers:
+            return parse_files(items)
         size = max(1, -(-len(items) // workers))
         futures = [parse_task.submit(items[i: i + size]) for i in range(0, len(items), size)]
         return [parsed for future in futures for parsed in future.result()]

@@ -31,7 +31,7 @@ def run(
     warehouse: Path = Warehouse,
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild from all raw files, ignoring what is loaded."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
-    workers: int = typer.Option(1, "--workers", min=1,
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, show_default="all cores",
                                 help="Processes that parse reports at once (1: in this process; see README Throughput)."),
     dask_address: str = typer.Option(None, "--dask-address",
                                      help="Parse on a Dask cluster instead (tcp://scheduler:8786), through prefect-dask."),
@@ -63,16 +63,38 @@ def run(
         typer.echo(f"  warning: {warning}")
 
 
+def share_prefect_api() -> None:
+    """Make the run's worker processes report to the run's own Prefect API.
+
+    With no Prefect API configured, the run uses Prefect's temporary server; a worker process
+    does not inherit it and would start a temporary server of its own (4-5 s each, before it
+    parses anything, and its task runs recorded where the flow never sees them).  The temporary
+    server is started here and its address exported, so that the workers use it too."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url:
+        os.environ.setdefault("PREFECT_API_URL", settings.api.url)  # e.g. set in a profile or a test harness
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the instance Prefect's client uses in this process
+    server.start(timeout=settings.server.ephemeral.startup_timeout_seconds)
+    os.environ["PREFECT_API_URL"] = server.api_url
+
+
 def with_task_runner(flow, workers: int, dask_address: str | None):
     """The flow with the task runner its parse tasks need: processes on this machine, or a Dask
     cluster; (flow, number of parse chunks per batch)."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
+        share_prefect_api()
         return flow.with_options(task_runner=DaskTaskRunner(address=dask_address)), max(workers, 2)
     if workers > 1:
         from prefect.task_runners import ProcessPoolTaskRunner
 
+        share_prefect_api()
         return flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers)), workers
     return flow, 1
 

@@ -48,7 +48,15 @@ def serial(prefect_harness, raw, tmp_path_factory):
     return marts(warehouse)
 
 
-def test_parallel_processes_publish_the_same_marts(prefect_harness, raw, serial, tmp_path):
+@pytest.fixture
+def always_parallel(monkeypatch):
+    """Four reports are too few to be worth worker processes: parse them there all the same."""
+    import flows.nightly
+
+    monkeypatch.setattr(flows.nightly, "SERIAL_BELOW", 1)
+
+
+def test_parallel_processes_publish_the_same_marts(prefect_harness, raw, serial, tmp_path, always_parallel):
     from flows.nightly import nightly
     from lumbung.cli import with_task_runner
 
@@ -59,7 +67,7 @@ def test_parallel_processes_publish_the_same_marts(prefect_harness, raw, serial,
     assert marts(warehouse) == serial
 
 
-def test_a_dask_cluster_publishes_the_same_marts(prefect_harness, raw, serial, tmp_path):
+def test_a_dask_cluster_publishes_the_same_marts(prefect_harness, raw, serial, tmp_path, always_parallel):
     from distributed import LocalCluster
 
     from flows.nightly import nightly
