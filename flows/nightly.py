@@ -87,16 +87,22 @@ def nightly(
             with pipeline.timed(ctx, "ingest"):
                 summary = ingest_step(ctx, Path(raw_dir), show_progress, workers)
             logger.info("ingest: %s", summary)
-            with pipeline.timed(ctx, "validate raw"):
-                pipeline.check_gates(validate_task(ctx, "raw"))
-            with pipeline.timed(ctx, "transform"):
-                dbt_warnings = transform_task(ctx, show_progress)
-            with pipeline.timed(ctx, "validate staging and marts"):
-                outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
-                pipeline.check_gates(outcomes)
+            same_as = pipeline.nothing_changed(ctx, summary)
+            outcomes, dbt_warnings, message = [], [], "ok"
+            if same_as:  # the marts would be rebuilt as they are: only this run's record is added
+                message = f"nothing changed since run {same_as}: transform and gates not repeated"
+                logger.info(message)
+            else:
+                with pipeline.timed(ctx, "validate raw"):
+                    pipeline.check_gates(validate_task(ctx, "raw"))
+                with pipeline.timed(ctx, "transform"):
+                    dbt_warnings = transform_task(ctx, show_progress)
+                with pipeline.timed(ctx, "validate staging and marts"):
+                    outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
+                    pipeline.check_gates(outcomes)
             facts = pipeline.count_published_facts(ctx.build)
             coverage = pipeline.coverage_summary(ctx.build)
-            pipeline.record_run(ctx, summary, "published", "ok", facts)
+            pipeline.record_run(ctx, summary, "published", message, facts)
             with pipeline.timed(ctx, "publish"):
                 publish_task(ctx)
         except pipeline.PipelineFailed as exc:
@@ -116,6 +122,7 @@ def nightly(
         "coverage": coverage,
         "stages": ctx.stages,
         "peak_memory_mb": pipeline.peak_memory_mb(),
+        "unchanged_since": same_as,
         "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings] + dbt_warnings,
     }
 

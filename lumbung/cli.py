@@ -55,6 +55,9 @@ def run(
     )
     from lumbung.pipeline import format_coverage, format_stages
 
+    if result["unchanged_since"]:
+        typer.echo(f"  nothing changed since run {result['unchanged_since']}: transform and gates not repeated "
+                   "(their results stay in audit.expectation_results)")
     typer.echo(f"  {format_coverage(result['coverage'])}")
     typer.echo(f"  {format_stages(result['stages'], result['peak_memory_mb'])}")
     for name, reason in result["quarantined"].items():

@@ -11,6 +11,7 @@ next run discards.  A lock file stops two runs from building at once.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import resource
 import time
@@ -27,7 +28,7 @@ from typing import Callable, Iterator
 from lumbung import warehouse
 from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
-from lumbung.paths import DBT_PROJECT_DIR
+from lumbung.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
 
 
@@ -49,6 +50,7 @@ class RunContext:
     build: Path
     started_at: object = field(default_factory=warehouse.now)
     reread_all: bool = False  # the extraction code changed since the last build: every file is read again
+    full_refresh: bool = False
     stages: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
 
 
@@ -105,7 +107,7 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
         warehouse.ensure_schema(con)
         reread = warehouse.forget_extractions_unless(con, extractor_fingerprint())
     _carry_failed_runs(published, build)
-    return RunContext(run_id, published, build, reread_all=reread)
+    return RunContext(run_id, published, build, reread_all=reread, full_refresh=full_refresh)
 
 
 def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None,
@@ -235,6 +237,43 @@ def _failed_runs_log(published: Path) -> Path:
     return published.with_name(published.name + ".failed-runs.jsonl")
 
 
+TRANSFORM_SOURCES = ("dbt_project/dbt_project.yml", "dbt_project/profiles.yml", "dbt_project/models",
+                     "dbt_project/seeds", "dbt_project/macros", "dbt_project/tests", "expectations",
+                     "lumbung/quality.py", "lumbung/nomenclature.py")
+
+
+def transform_fingerprint() -> str:
+    """A hash of what turns the raw tables into the published marts and judges them (dbt
+    project, seeds, GX suites, the Python the models and gates call)."""
+    package = Path(__file__).parent
+    roots = {"lumbung": package, "dbt_project": DBT_PROJECT_DIR, "expectations": EXPECTATIONS_DIR}
+    h = hashlib.sha256()
+    for source in TRANSFORM_SOURCES:
+        head, _, rest = source.partition("/")
+        path = roots[head] / rest if rest else roots[head]
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if "__pycache__" in f.parts or f.suffix == ".pyc":
+                continue
+            h.update(str(f.relative_to(roots[head])).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def nothing_changed(ctx: RunContext, summary: IngestSummary) -> str | None:
+    """The run that published the current marts, when this run would build the same ones: no
+    file loaded, re-read or quarantined, same extraction and transform code.  None otherwise."""
+    if ctx.reread_all or ctx.full_refresh or summary.files_loaded or summary.files_quarantined:
+        return None
+    if not ctx.published.exists():
+        return None
+    with warehouse.connect(ctx.build, read_only=True) as con:
+        last = con.execute(
+            "select run_id, transform_fingerprint from audit.runs where outcome = 'published' "
+            "order by started_at desc limit 1").fetchone()
+    return last[0] if last and last[1] == transform_fingerprint() else None
+
+
 def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, message: str, facts: int | None) -> None:
     """Record the run in `audit.runs`.
 
@@ -246,7 +285,8 @@ def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, mes
     row = {"run_id": ctx.run_id, "started_at": ctx.started_at, "ended_at": warehouse.now(),
            "files_seen": s.files_seen, "files_loaded": s.files_loaded, "files_skipped": s.files_skipped,
            "files_quarantined": s.files_quarantined, "facts_published": facts, "outcome": outcome, "message": message,
-           "stage_seconds": json.dumps(ctx.stages), "peak_memory_mb": peak_memory_mb()}
+           "stage_seconds": json.dumps(ctx.stages), "peak_memory_mb": peak_memory_mb(),
+           "transform_fingerprint": transform_fingerprint()}
     if outcome != "published":
         with open(_failed_runs_log(ctx.published), "a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, default=str) + "\n")

@@ -100,6 +100,7 @@ create table if not exists audit.expectation_results (
 alter table audit.quarantine add column if not exists source_column integer;
 alter table audit.runs add column if not exists stage_seconds varchar;
 alter table audit.runs add column if not exists peak_memory_mb integer;
+alter table audit.runs add column if not exists transform_fingerprint varchar;
 """
 
 
