@@ -111,14 +111,15 @@ class Matcher:
     once, and each (name, prefix) pair is scored once — a national load repeats the same official
     names in thousands of reports, so the work grows with the distinct names, not the items."""
 
-    def __init__(self, normalised: dict[str, str]):
-        self._normalised = normalised  # code -> normalised official name
+    def __init__(self, official: dict[str, str]):
+        self.official = official  # code -> official name
+        self.normalised = {code: normalise(name) for code, name in official.items()}
         self._scopes: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str], Match] = {}
 
     def candidates(self, prefix: str) -> dict[str, str]:
         if prefix not in self._scopes:
-            self._scopes[prefix] = {c: n for c, n in self._normalised.items() if c.startswith(prefix)}
+            self._scopes[prefix] = {c: n for c, n in self.normalised.items() if c.startswith(prefix)}
         return self._scopes[prefix]
 
     def best(self, name: str, prefix: str) -> Match:
@@ -132,17 +133,23 @@ class Matcher:
         return len(self._memo)
 
 
-def resolve_items(items: list[dict], reference: list[dict], organisation_bidang: str) -> list[ItemMatch]:
+def official_names(reference: list[dict]) -> dict[str, str]:
+    """Code -> official name of the levels names are matched at (`reference`: nomenclature_code,
+    name, level; official rows only)."""
+    return {r["nomenclature_code"]: r["name"] for r in reference if r["level"] in LEVELS}
+
+
+def resolve_items(items: list[dict], reference: list[dict] | Matcher, organisation_bidang: str) -> list[ItemMatch]:
     """Match the items of each table, parents before children, against the official rows.
 
     `items`: document_id, source_table, row_index, parent_index, item_name, code_canonical,
-    is_extra_indicator.  `reference`: nomenclature_code, name, level (official rows only).
+    is_extra_indicator.  `reference`: nomenclature_code, name, level (official rows only), or a
+    `Matcher` prepared once for many calls.
     An item whose parent has a code is matched among that code's descendants; otherwise among the
     organisation's bidang (`7.01`, Kecamatan, for kecamatan reports), where the search falls back
     too when nothing under the parent's code is close enough."""
-    official = {r["nomenclature_code"]: r["name"] for r in reference if r["level"] in LEVELS}
-    normalised = {code: normalise(name) for code, name in official.items()}
-    matcher = Matcher(normalised)
+    matcher = reference if isinstance(reference, Matcher) else Matcher(official_names(reference))
+    official, normalised = matcher.official, matcher.normalised
     out: list[ItemMatch] = []
     code_of: dict[tuple[str, str, int], str] = {}
     items = [{k: _present(v) for k, v in item.items()} for item in items]

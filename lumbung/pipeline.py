@@ -51,6 +51,7 @@ class RunContext:
     started_at: object = field(default_factory=warehouse.now)
     reread_all: bool = False  # the extraction code changed since the last build: every file is read again
     full_refresh: bool = False
+    rebuild_all: bool = True  # dbt rebuilds its incremental models in full, the gates read every row
     stages: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
 
 
@@ -107,7 +108,9 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
         warehouse.ensure_schema(con)
         reread = warehouse.forget_extractions_unless(con, extractor_fingerprint())
     _carry_failed_runs(published, build)
-    return RunContext(run_id, published, build, reread_all=reread, full_refresh=full_refresh)
+    ctx = RunContext(run_id, published, build, reread_all=reread, full_refresh=full_refresh)
+    ctx.rebuild_all = rebuild_everything(ctx)
+    return ctx
 
 
 def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None,
@@ -139,7 +142,7 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
         "--target-path", str(ctx.build.parent / "dbt_target"),
         "--log-path", str(ctx.build.parent / "dbt_logs"),
         "--log-format", "json",
-    ]
+    ] + (["--full-refresh"] if ctx.rebuild_all else [])
     failed: list[str] = []
     errors: list[str] = []
     tests: list[dict] = []
@@ -194,7 +197,9 @@ def _record_dbt_tests(ctx: RunContext, tests: list[dict]) -> None:
 def run_quality(ctx: RunContext, stage: str) -> list[ExpectationOutcome]:
     """Run one stage's GX suites on the build copy and store the outcomes in `audit`."""
     with warehouse.connect(ctx.build) as con:
-        outcomes = validate_stage(con, stage, ctx.published.parent / "quality")
+        # a run that rebuilds everything validates every row; otherwise the rows it added
+        only_run = None if ctx.rebuild_all else ctx.run_id
+        outcomes = validate_stage(con, stage, ctx.published.parent / "quality", only_run)
         stamp = warehouse.now()
         warehouse.append(con, "audit.expectation_results", [
             {"run_id": ctx.run_id, "validated_at": stamp, **o.__dict__} for o in outcomes
@@ -267,11 +272,26 @@ def nothing_changed(ctx: RunContext, summary: IngestSummary) -> str | None:
         return None
     if not ctx.published.exists():
         return None
-    with warehouse.connect(ctx.build, read_only=True) as con:
-        last = con.execute(
+    last = last_published(ctx.build)
+    return last[0] if last and last[1] == transform_fingerprint() else None
+
+
+def last_published(path: Path) -> tuple[str, str | None] | None:
+    """(run id, transform fingerprint) of the run that published the marts in `path`."""
+    with warehouse.connect(path, read_only=True) as con:
+        return con.execute(
             "select run_id, transform_fingerprint from audit.runs where outcome = 'published' "
             "order by started_at desc limit 1").fetchone()
-    return last[0] if last and last[1] == transform_fingerprint() else None
+
+
+def rebuild_everything(ctx: RunContext) -> bool:
+    """Whether dbt must rebuild its incremental models in full: a full refresh, files all read
+    again by new extraction code, or marts built by other transform code (dbt itself does not
+    notice a changed model under an incremental table)."""
+    if ctx.full_refresh or ctx.reread_all or not ctx.published.exists():
+        return True
+    last = last_published(ctx.build)
+    return not last or last[1] != transform_fingerprint()
 
 
 def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, message: str, facts: int | None) -> None:

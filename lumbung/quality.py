@@ -70,10 +70,15 @@ def suites_for(context, stage: str) -> list:
     return sorted((s for s in context.suites.all() if (s.meta or {}).get("stage") == stage), key=lambda s: s.name)
 
 
-def _select(con: duckdb.DuckDBPyConnection, suite, table: str) -> str:
+RUN_ROWS = "documents_loaded_in_this_run"
+
+
+def _select(con: duckdb.DuckDBPyConnection, suite, table: str, run_id: str | None = None) -> str:
     """Only the columns the suite's expectations look at (their column and the columns of their
     row conditions): a table of a million facts is read as a few columns, not thirty; row counts
-    need no column (a constant stands for each row)."""
+    need no column (a constant stands for each row).  A suite of row-by-row checks
+    (`meta.rows` = documents_loaded_in_this_run) reads only the rows of the documents run `run_id`
+    loaded: rows already validated when they were published are not read again."""
     schema, name = table.split(".")
     available = [c for (c,) in con.execute(
         "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
@@ -85,13 +90,19 @@ def _select(con: duckdb.DuckDBPyConnection, suite, table: str) -> str:
         condition = str(getattr(e, "row_condition", None) or "")
         wanted.update(c for c in available if re.search(rf"\b{re.escape(c)}\b", condition))
     columns = [c for c in available if c in wanted]
-    return f"select {', '.join(chr(34) + c + chr(34) for c in columns) or '1 as row_present'} from {table}"
+    sql = f"select {', '.join(chr(34) + c + chr(34) for c in columns) or '1 as row_present'} from {table}"
+    if run_id and (suite.meta or {}).get("rows") == RUN_ROWS:
+        quoted = run_id.replace("'", "''")
+        sql += f" where document_id in (select document_id from raw.documents where run_id = '{quoted}')"
+    return sql
 
 
-def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path) -> list[ExpectationOutcome]:
+def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path,
+                   run_id: str | None = None) -> list[ExpectationOutcome]:
     """Run every suite of `stage` against the tables of the warehouse behind `con`.
 
-    `workdir` is where the run's GX project copy lives (see `working_project`).
+    `workdir` is where the run's GX project copy lives (see `working_project`); with `run_id`,
+    row-by-row suites read only the rows of the documents that run loaded (see `_select`).
     """
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
@@ -101,7 +112,7 @@ def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path) ->
     outcomes: list[ExpectationOutcome] = []
     for suite in suites_for(context, stage):
         table = suite.meta["table"]
-        frame = con.sql(_select(con, suite, table)).df()
+        frame = con.sql(_select(con, suite, table, run_id)).df()
         try:
             asset = datasource.get_asset(suite.name)
         except LookupError:

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 import functools
+import os
 from typing import Iterator
 
 import duckdb
@@ -108,9 +109,15 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# DuckDB's buffer pool would otherwise grow to 80% of the machine's memory while a national load
+# is inserted or transformed; past this it writes to the file or spills to a temporary folder.
+# dbt's connection gets the same limit (profiles.yml).
+MEMORY_LIMIT = os.environ.get("LUMBUNG_MEMORY_LIMIT", "1GB")
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
     try:
         yield con
     finally:

@@ -79,3 +79,34 @@ def test_a_dask_cluster_publishes_the_same_marts(prefect_harness, raw, serial, t
         result = flow(raw_dir=str(raw), warehouse=str(warehouse), workers=workers)
     assert result["files_loaded"] == 4
     assert marts(warehouse) == serial
+
+
+def test_adding_a_report_to_a_loaded_warehouse_publishes_the_same_marts(prefect_harness, raw, serial, tmp_path):
+    """Incremental: the second run matches names (int_items__name_matched) and validates only for
+    the report it adds, and the marts are those of one run over all four reports."""
+    from flows.nightly import nightly
+
+    partial = tmp_path / "raw"
+    partial.mkdir()
+    files = sorted(raw.iterdir())
+    for path in files[:3]:
+        shutil.copy2(path, partial / path.name)
+    warehouse = tmp_path / "lumbung.duckdb"
+    nightly(raw_dir=str(partial), warehouse=str(warehouse))
+    shutil.copy2(files[3], partial / files[3].name)
+    result = nightly(raw_dir=str(partial), warehouse=str(warehouse))
+    assert result["files_loaded"] == 1 and result["files_skipped"] == 3
+    assert marts(warehouse) == serial
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        matched = con.execute("select count(distinct document_id) from intermediate.int_items__name_matched").fetchone()
+        checked = con.execute(
+            "select max(element_count) from audit.expectation_results where run_id = ? and table_name = 'marts.fct_target'",
+            [result["run_id"]]).fetchone()[0]
+        added = con.execute(
+            "select count(*) from marts.fct_target where document_id in "
+            "(select document_id from raw.documents where run_id = ?)", [result["run_id"]]).fetchone()[0]
+    finally:
+        con.close()
+    assert matched == (4,)
+    assert checked == added  # the gates read the added report's facts, not the whole table

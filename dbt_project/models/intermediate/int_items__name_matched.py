@@ -3,25 +3,55 @@ items with a written official code are checked (how close is their name to the o
 items without one are matched by name with rapidfuzz (lumbung.nomenclature), within their parent
 item's code when that is known, else within the organisation's bidang (config
 `organisation_bidang`, 7.01 = Kecamatan).  One row per item; the decision is taken in
-int_facts__conformed."""
+int_facts__conformed.
+
+Incremental, keyed on the document: a run matches only the items of documents it has not matched
+in the version loaded (a re-read document is matched again; the post-hook drops documents no
+longer loaded), documents a few hundred at a time so that memory stays bounded, with one
+prepared matcher for the whole run.  The pipeline rebuilds it in full when the transform code
+or the reference changes (`transform_fingerprint`)."""
 
 from dataclasses import fields
-from operator import attrgetter
 
-import pandas as pd
+import pyarrow as pa
 
-from lumbung.nomenclature import ItemMatch, resolve_items
+from lumbung.nomenclature import ItemMatch, Matcher, official_names, resolve_items
+
+ITEM_COLUMNS = "document_id, source_table, row_index, parent_index, item_name, code_canonical, is_extra_indicator"
+DOCUMENTS_PER_CHUNK = 250
+SCHEMA = pa.schema([
+    ("document_id", pa.string()), ("source_table", pa.string()), ("row_index", pa.int64()),
+    ("item_name", pa.string()), ("candidate_scope", pa.string()), ("matched_code", pa.string()),
+    ("matched_name", pa.string()), ("match_score", pa.float64()), ("runner_up_code", pa.string()),
+    ("runner_up_score", pa.float64()), ("accepted", pa.bool_()), ("written_code_name_score", pa.float64()),
+    ("document_loaded_at", pa.timestamp("us", tz="UTC")),
+])
+assert SCHEMA.names[:-1] == [f.name for f in fields(ItemMatch)]
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    items = dbt.ref("stg_lumbung__table_items").project(
-        "document_id, source_table, row_index, parent_index, item_name, code_canonical, is_extra_indicator").df()
+    dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="document_id")
     reference = dbt.ref("stg_reference__nomenclature").df()
     # kab/kota rows of the decree; special-status variants (Aceh 7.xx, DKI 6.xx) repeat the same names
     official = reference[reference["in_kepmendagri_1317_2023"].fillna(False)
                          & reference["kegiatan_pemda_digit"].fillna("2").isin(["2"])]
-    matches = resolve_items(items.to_dict("records"), official.to_dict("records"),
-                            dbt.config.get("organisation_bidang"))
-    columns = [f.name for f in fields(ItemMatch)]
-    return pd.DataFrame(list(map(attrgetter(*columns), matches)), columns=columns)
+    matcher = Matcher(official_names(official.to_dict("records")))
+    bidang = dbt.config.get("organisation_bidang")
+
+    documents = dbt.ref("stg_lumbung__documents").project("document_id, loaded_at")
+    if dbt.is_incremental:
+        documents = documents.except_(session.sql(f"select distinct document_id, document_loaded_at from {dbt.this}"))
+    todo = sorted(documents.fetchall())
+    items = dbt.ref("stg_lumbung__table_items").project(ITEM_COLUMNS)
+    names = [c.strip() for c in ITEM_COLUMNS.split(",")]
+    chunks = []
+    for start in range(0, len(todo), DOCUMENTS_PER_CHUNK):
+        chunk = todo[start: start + DOCUMENTS_PER_CHUNK]
+        loaded_at = dict(chunk)
+        wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
+        rows = [dict(zip(names, r)) for r in items.join(wanted, "document_id").project(ITEM_COLUMNS).fetchall()]
+        matches = resolve_items(rows, matcher, bidang)
+        columns = {name: [getattr(m, name) for m in matches] for name in SCHEMA.names[:-1]}
+        columns["document_loaded_at"] = [loaded_at[m.document_id] for m in matches]
+        chunks.append(pa.table(columns, schema=SCHEMA))
+    return pa.concat_tables(chunks) if chunks else SCHEMA.empty_table()
