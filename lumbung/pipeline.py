@@ -142,6 +142,7 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
         "--target-path", str(ctx.build.parent / "dbt_target"),
         "--log-path", str(ctx.build.parent / "dbt_logs"),
         "--log-format", "json",
+        "--vars", json.dumps({"run_id": ctx.run_id}),  # incremental models insert this run's documents
     ] + (["--full-refresh"] if ctx.rebuild_all else [])
     failed: list[str] = []
     errors: list[str] = []

@@ -1,7 +1,18 @@
 {#- The published fact columns (marts contract), for one kind of number: `target` or `realisation`. -#}
 {% macro fact_mart(kind) %}
+{#- Incremental, keyed on the document: a run inserts the facts of the documents it loaded (var
+    `run_id`, passed by the pipeline) and of current versions not yet published; the post-hook
+    (yml) removes documents no longer current.  The pipeline rebuilds in full when the transform
+    code changes. -#}
 with facts as (
     select * from {{ ref('int_facts__conformed') }} where kind = '{{ kind }}'
+    {%- if is_incremental() %}
+    and document_id in (
+        select document_id from {{ ref('int_documents__versioned') }}
+        where is_current
+          and (run_id = '{{ var("run_id", "") }}' or document_id not in (select document_id from {{ this }}))
+    )
+    {%- endif %}
 )
 
 select
