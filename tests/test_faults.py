@@ -79,6 +79,13 @@ def test_a_run_killed_at_any_moment_leaves_the_published_warehouse_as_it_was(pub
         reader.close()
     documents, _facts = state(warehouse)  # a new connection sees the new marts
     assert [(v, c) for _id, v, c in documents if v == 2] == [(2, True)]
+    superseded = {_id for _id, _v, current in documents if not current}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:  # the facts tables are built incrementally: the superseded version's facts are gone
+        published = {d for (d,) in con.execute("select distinct document_id from marts.fct_target").fetchall()}
+    finally:
+        con.close()
+    assert superseded and not superseded & published
 
 
 def test_a_second_run_started_meanwhile_exits_with_a_clear_message(published):
