@@ -3,9 +3,10 @@ marts -> publish.  Each task calls one function of `lumbung.pipeline`; this file
 them and decides what a failure means (nothing is published, the reason is recorded).
 
 Scale-out: with `workers > 1` the files are parsed (read, identified, extracted) by `parse`
-tasks on the flow's task runner — `ProcessPoolTaskRunner` for the cores of this machine, or
-prefect-dask's `DaskTaskRunner` for a Dask cluster (`lumbung run --workers N`, `--dask-address`);
-the results are loaded by this process in file order, one insert per table and batch.
+tasks on the task runner of the `ingest` subflow — `ProcessPoolTaskRunner` for the cores of this
+machine, or prefect-dask's `DaskTaskRunner` for a Dask cluster (`lumbung run --workers N`,
+`--dask-address`; see lumbung.runners); the results are loaded by this process in file order, one
+insert per table and batch, and the workers end with the subflow.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lumbung import pipeline
 from lumbung.ingest import Parsed, discover, parse_files
 from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 from lumbung.progress import dbt_progress, ingest_progress
+from lumbung.runners import parse_runner
 
 
 @task(name="parse", cache_policy=NO_CACHE, persist_result=False)
@@ -42,10 +44,18 @@ def parallel_parse(workers: int):
     return parse_many
 
 
-def ingest_step(ctx: pipeline.RunContext, raw_dir: Path, show_progress: bool, workers: int):
-    """Ingest in the flow itself, so that its parse tasks run on the flow's task runner."""
-    with ingest_progress(len(discover(raw_dir)) if raw_dir.is_dir() else 0, show_progress) as progress:
-        return pipeline.run_ingest(ctx, raw_dir, progress, parallel_parse(workers) if workers > 1 else None)
+@flow(name="ingest", validate_parameters=False)
+def ingest_flow(ctx: pipeline.RunContext, raw_dir: str, show_progress: bool, chunks: int):
+    """Ingest; its parse tasks run on this subflow's task runner (whose workers end with it)."""
+    raw = Path(raw_dir)
+    with ingest_progress(len(discover(raw)) if raw.is_dir() else 0, show_progress) as progress:
+        return pipeline.run_ingest(ctx, raw, progress, parallel_parse(chunks) if chunks > 1 else None)
+
+
+def ingest_step(ctx: pipeline.RunContext, raw_dir: str, show_progress: bool, workers: int, dask_address: str | None):
+    runner, chunks = parse_runner(workers, dask_address)
+    subflow = ingest_flow.with_options(task_runner=runner) if runner else ingest_flow
+    return subflow(ctx, raw_dir, show_progress, chunks)
 
 
 @task(name="transform", cache_policy=NO_CACHE)
@@ -71,6 +81,7 @@ def nightly(
     full_refresh: bool = False,
     show_progress: bool = False,
     workers: int = 1,
+    dask_address: str | None = None,
 ) -> dict:
     """Build, validate and publish the warehouse from the reports in `raw_dir`."""
     logger = get_run_logger()
@@ -85,7 +96,7 @@ def nightly(
         summary = None
         try:
             with pipeline.timed(ctx, "ingest"):
-                summary = ingest_step(ctx, Path(raw_dir), show_progress, workers)
+                summary = ingest_step(ctx, raw_dir, show_progress, workers, dask_address)
             logger.info("ingest: %s", summary)
             same_as = pipeline.nothing_changed(ctx, summary)
             outcomes, dbt_warnings, message = [], [], "ok"

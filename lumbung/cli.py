@@ -41,10 +41,9 @@ def run(
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed, RunInProgress
 
-    flow, workers = with_task_runner(nightly, workers, dask_address)
     try:
-        result = flow(raw_dir=str(raw_dir.resolve()), warehouse=str(warehouse.resolve()),
-                      full_refresh=full_refresh, show_progress=progress, workers=workers)
+        result = nightly(raw_dir=str(raw_dir.resolve()), warehouse=str(warehouse.resolve()),
+                         full_refresh=full_refresh, show_progress=progress, workers=workers, dask_address=dask_address)
     except (PipelineFailed, RunInProgress) as exc:
         typer.echo(f"lumbung run: not published: {exc}", err=True)
         raise typer.Exit(1)
@@ -64,42 +63,6 @@ def run(
         typer.echo(f"  quarantined {name}: {reason}")
     for warning in result["warnings"]:
         typer.echo(f"  warning: {warning}")
-
-
-def share_prefect_api() -> None:
-    """Make the run's worker processes report to the run's own Prefect API.
-
-    With no Prefect API configured, the run uses Prefect's temporary server; a worker process
-    does not inherit it and would start a temporary server of its own (4-5 s each, before it
-    parses anything, and its task runs recorded where the flow never sees them).  The temporary
-    server is started here and its address exported, so that the workers use it too."""
-    from prefect.settings import get_current_settings
-
-    settings = get_current_settings()
-    if settings.api.url:
-        os.environ.setdefault("PREFECT_API_URL", settings.api.url)  # e.g. set in a profile or a test harness
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the instance Prefect's client uses in this process
-    server.start(timeout=settings.server.ephemeral.startup_timeout_seconds)
-    os.environ["PREFECT_API_URL"] = server.api_url
-
-
-def with_task_runner(flow, workers: int, dask_address: str | None):
-    """The flow with the task runner its parse tasks need: processes on this machine, or a Dask
-    cluster; (flow, number of parse chunks per batch)."""
-    if dask_address:
-        from prefect_dask import DaskTaskRunner
-
-        share_prefect_api()
-        return flow.with_options(task_runner=DaskTaskRunner(address=dask_address)), max(workers, 2)
-    if workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        share_prefect_api()
-        return flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers)), workers
-    return flow, 1
 
 
 @app.command()

@@ -100,7 +100,8 @@ def warehouse_lock(published: Path) -> Iterator[None]:
 def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> RunContext:
     """Start a build copy: the published warehouse (or nothing, on a full refresh or first run)."""
     build = published.with_name(published.stem + ".build" + published.suffix)
-    for stale in (build, build.with_name(build.name + ".wal")):
+    compacting = build.with_name(build.stem + ".compact" + build.suffix)
+    for stale in (build, build.with_name(build.name + ".wal"), compacting, compacting.with_name(compacting.name + ".wal")):
         stale.unlink(missing_ok=True)
     if published.exists() and not full_refresh:
         shutil.copy2(published, build)
@@ -326,10 +327,17 @@ def _carry_failed_runs(published: Path, build: Path) -> None:
         warehouse.append(con, "audit.runs", [r for r in rows if r["run_id"] not in known])
 
 
+COMPACT_ABOVE = 0.3  # share of free blocks above which a build copy is rewritten before it is published
+
+
 def publish(ctx: RunContext) -> None:
-    """Atomically replace the published warehouse with the validated build copy."""
+    """Atomically replace the published warehouse with the validated build copy (rewritten
+    compactly first when rebuilt tables left much of the file free: re-runs do not grow it)."""
     with warehouse.connect(ctx.build) as con:
         con.execute("checkpoint")
+    if warehouse.free_share(ctx.build) > COMPACT_ABOVE:
+        with timed(ctx, "compact"):
+            warehouse.compact(ctx.build)
     os.replace(ctx.build, ctx.published)
     _failed_runs_log(ctx.published).unlink(missing_ok=True)  # now part of audit.runs
 

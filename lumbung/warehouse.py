@@ -124,6 +124,29 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+def free_share(path: Path) -> float:
+    """The share of the file's blocks that hold nothing (left by tables rebuilt or dropped)."""
+    with connect(path, read_only=True) as con:
+        total, free = con.execute("select total_blocks, free_blocks from pragma_database_size() limit 1").fetchone()
+    return free / total if total else 0.0
+
+
+def compact(path: Path) -> None:
+    """Rewrite a warehouse file without its free blocks (DuckDB reuses them but never gives them
+    back): every schema, table, view and constraint copied into a new file that replaces it."""
+    target = path.with_name(path.stem + ".compact" + path.suffix)
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    try:
+        source, dest = (str(p).replace("'", "''") for p in (path, target))
+        con.execute(f"attach '{source}' as source_db (read_only)")
+        con.execute(f"attach '{dest}' as compact_db")
+        con.execute("copy from database source_db to compact_db")
+    finally:
+        con.close()
+    os.replace(target, path)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 

@@ -58,11 +58,9 @@ def always_parallel(monkeypatch):
 
 def test_parallel_processes_publish_the_same_marts(prefect_harness, raw, serial, tmp_path, always_parallel):
     from flows.nightly import nightly
-    from lumbung.cli import with_task_runner
 
-    flow, workers = with_task_runner(nightly, 2, None)
     warehouse = tmp_path / "lumbung.duckdb"
-    result = flow(raw_dir=str(raw), warehouse=str(warehouse), workers=workers)
+    result = nightly(raw_dir=str(raw), warehouse=str(warehouse), workers=2)
     assert result["files_loaded"] == 4
     assert marts(warehouse) == serial
 
@@ -71,12 +69,10 @@ def test_a_dask_cluster_publishes_the_same_marts(prefect_harness, raw, serial, t
     from distributed import LocalCluster
 
     from flows.nightly import nightly
-    from lumbung.cli import with_task_runner
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        flow, workers = with_task_runner(nightly, 2, cluster.scheduler_address)
         warehouse = tmp_path / "lumbung.duckdb"
-        result = flow(raw_dir=str(raw), warehouse=str(warehouse), workers=workers)
+        result = nightly(raw_dir=str(raw), warehouse=str(warehouse), dask_address=cluster.scheduler_address)
     assert result["files_loaded"] == 4
     assert marts(warehouse) == serial
 

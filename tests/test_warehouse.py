@@ -70,3 +70,30 @@ def test_the_four_reports_load_in_one_batch(tmp_path):
         assert con.execute("select count(*) from raw.files where status = 'loaded'").fetchone()[0] == 4
     finally:
         con.close()
+
+
+def test_compact_gives_back_the_space_of_rebuilt_tables_and_keeps_everything(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        warehouse.ensure_schema(con)
+        con.execute("create schema marts")
+        con.execute("create table marts.big as select range as n, repeat('x', 50) || range as s from range(300000)")
+        con.execute("create view marts.small_view as select n from marts.big where n < 10")
+        con.execute("insert into audit.runs (run_id, outcome) values ('r1', 'published')")
+        con.execute("create or replace table marts.big as select range as n, 'y' || range as s from range(1000)")  # rebuilt
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    before = path.stat().st_size
+    assert warehouse.free_share(path) > 0.3
+    warehouse.compact(path)
+    assert path.stat().st_size < before / 2 and warehouse.free_share(path) < 0.3
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.big").fetchone() == (1000,)
+        assert con.execute("select count(*) from marts.small_view").fetchone() == (10,)
+        assert con.execute("select run_id from audit.runs").fetchall() == [("r1",)]
+        assert con.execute("select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY'").fetchone()[0] >= 3
+    finally:
+        con.close()
