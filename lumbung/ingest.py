@@ -187,7 +187,7 @@ def evidence_summary(meta) -> str:
     return " | ".join(parts)
 
 
-BATCH = 256  # files parsed, then loaded together: memory stays bounded whatever the number of files
+BATCH = 128  # files parsed, then loaded together: memory stays bounded whatever the number of files
 
 
 def ingest(
