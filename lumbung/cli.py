@@ -17,8 +17,50 @@ RawDir = typer.Option(DEFAULT_RAW_DIR, "--raw-dir", help="Folder of raw report f
 Warehouse = typer.Option(DEFAULT_WAREHOUSE, "--warehouse", help="Published DuckDB warehouse file.")
 
 
+DEBUG = {"on": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"lumbung {version('lumbung')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and Prefect's logs when something fails."),
+) -> None:
+    """Lumbung: kecamatan planning and performance reports warehouse."""
+    DEBUG["on"] = debug
+
+
+def fail(command: str, message: str, code: int = 1) -> typer.Exit:
+    """One line on stderr saying what failed and where; the exit to raise."""
+    typer.echo(f"lumbung {command}: {message}", err=True)
+    return typer.Exit(code)
+
+
+def open_published(command: str, warehouse: Path):
+    """The published warehouse, read-only, or a one-line failure (missing, locked, not DuckDB)."""
+    import duckdb
+
+    if not warehouse.is_file():
+        raise fail(command, f"no warehouse at {warehouse} (run `lumbung run` first, or pass --warehouse)")
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as exc:
+        reason = "locked by another process that opened it for writing" if "lock" in str(exc).lower() else str(exc)
+        raise fail(command, f"cannot open {warehouse}: {reason}") from None
+    except duckdb.Error as exc:
+        raise fail(command, f"cannot open {warehouse}: {exc}") from None
+
+
 def _quiet_prefect() -> None:
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Prefect logs a failed flow run with its traceback at ERROR: shown with --debug only
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if DEBUG["on"] else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "true")
@@ -35,18 +77,29 @@ def run(
                                 help="Processes that parse reports at once (1: in this process; see README Throughput)."),
     dask_address: str = typer.Option(None, "--dask-address",
                                      help="Parse on a Dask cluster instead (tcp://scheduler:8786), through prefect-dask."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with code 2 when any file was quarantined (still published)."),
 ) -> None:
     """Ingest raw/, build the warehouse with dbt, validate it and publish it."""
+    raw_dir, warehouse = raw_dir.resolve(), warehouse.resolve()
+    problem = preflight(raw_dir, warehouse)
+    if problem:
+        from lumbung.pipeline import new_run_id, record_failure
+
+        record_failure(warehouse, new_run_id(), problem)
+        raise fail("run", f"not published: {problem}")
     _quiet_prefect()
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed, RunInProgress
 
     try:
-        result = nightly(raw_dir=str(raw_dir.resolve()), warehouse=str(warehouse.resolve()),
+        result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse),
                          full_refresh=full_refresh, show_progress=progress, workers=workers, dask_address=dask_address)
     except (PipelineFailed, RunInProgress) as exc:
-        typer.echo(f"lumbung run: not published: {exc}", err=True)
-        raise typer.Exit(1)
+        raise fail("run", f"not published: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure: one line, the traceback with --debug
+        if DEBUG["on"]:
+            raise
+        raise fail("run", f"not published: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)") from None
     typer.echo(
         f"published {result['warehouse']}: {result['files_loaded']} loaded, {result['files_skipped']} unchanged, "
         f"{result['files_quarantined']} quarantined of {result['files_seen']} files; "
@@ -63,37 +116,138 @@ def run(
         typer.echo(f"  quarantined {name}: {reason}")
     for warning in result["warnings"]:
         typer.echo(f"  warning: {warning}")
+    if strict and result["files_quarantined"]:
+        raise fail("run", f"--strict: {result['files_quarantined']} file(s) quarantined (see audit.quarantine)", 2)
+
+
+def preflight(raw_dir: Path, warehouse: Path) -> str | None:
+    """What makes a run impossible, found before Prefect starts: the raw folder, its files, the
+    warehouse folder, the lock."""
+    from lumbung.ingest import discover
+    from lumbung.pipeline import RunInProgress, warehouse_lock
+
+    if not raw_dir.is_dir():
+        return f"raw directory {raw_dir} does not exist" if not raw_dir.exists() else f"{raw_dir} is not a directory"
+    if not discover(raw_dir):
+        return f"no report files in {raw_dir}"
+    folder = warehouse.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the warehouse folder {folder}: {exc.strerror}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write to the warehouse folder {folder} (permission denied)"
+    if warehouse.exists() and warehouse.is_dir():
+        return f"{warehouse} is a directory, not a warehouse file"
+    try:
+        with warehouse_lock(warehouse):
+            pass
+    except RunInProgress as exc:
+        return str(exc)
+    return None
+
+
+@app.command()
+def runs(
+    warehouse: Path = Warehouse,
+    last: int = typer.Option(20, "--last", min=1, help="How many runs, newest first."),
+) -> None:
+    """List past runs: status (published / failed / cancelled), files, facts, time, reason."""
+    from lumbung.pipeline import run_history
+
+    if not warehouse.exists() and not warehouse.with_name(warehouse.name + ".failed-runs.jsonl").exists():
+        raise fail("runs", f"no warehouse and no run history at {warehouse}")
+    try:
+        history = run_history(warehouse)[:last]
+    except Exception as exc:  # noqa: BLE001 - e.g. locked
+        raise fail("runs", f"cannot read the run history of {warehouse}: {exc}") from None
+    typer.echo(f"{'run':<24} {'started (UTC)':<19} {'status':<10} {'loaded':>6} {'quar.':>5} {'facts':>9} {'secs':>7}  message")
+    for r in history:
+        started, ended = _stamp(r.get("started_at")), _stamp(r.get("ended_at"))
+        seconds = f"{(ended - started).total_seconds():.0f}" if started and ended else ""
+        typer.echo(f"{r['run_id']:<24} {started.strftime('%Y-%m-%d %H:%M:%S') if started else '':<19} "
+                   f"{r.get('outcome') or '':<10} {_n(r.get('files_loaded')):>6} {_n(r.get('files_quarantined')):>5} "
+                   f"{_n(r.get('facts_published')):>9} {seconds:>7}  {(r.get('message') or '')[:100]}")
+
+
+def _stamp(value):
+    from datetime import datetime
+
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _n(value) -> str:
+    return "" if value is None else str(value)
 
 
 @app.command()
 def serve(
     raw_dir: Path = RawDir,
     warehouse: Path = Warehouse,
-    cron: str = typer.Option("0 2 * * *", help="Schedule (cron, server time zone)."),
+    cron: str = typer.Option("0 2 * * *", help="Schedule (cron) in --timezone."),
+    timezone: str = typer.Option("Asia/Jakarta", "--timezone", help="Time zone of the schedule (IANA name)."),
 ) -> None:
     """Serve the nightly flow on a schedule (needs a Prefect server: `prefect server start`)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from prefect.settings import get_current_settings
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail("serve", f"unknown time zone {timezone!r} (an IANA name such as Asia/Jakarta)") from None
+    if not get_current_settings().api.url:
+        raise fail("serve", "a schedule needs a running Prefect server: start one with `prefect server start` and "
+                            "set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api); the temporary server cannot run schedules")
+    from prefect.schedules import Cron
+
     from flows.nightly import nightly
 
     nightly.serve(
-        name="lumbung-nightly",
-        cron=cron,
+        name="lumbung-nightly-serve",  # prefect.yaml's deployment (worker pool) is lumbung-nightly
+        schedules=[Cron(cron, timezone=timezone)],
         parameters={"raw_dir": str(raw_dir.resolve()), "warehouse": str(warehouse.resolve()), "show_progress": False},
     )
 
 
 @app.command()
-def query(sql: str, warehouse: Path = Warehouse) -> None:
+def query(
+    sql: str,
+    warehouse: Path = Warehouse,
+    output: str = typer.Option("table", "--format", help="table (a box, cut to fit), csv or json (every row)."),
+) -> None:
     """Run a SQL query against the published warehouse (read-only) and print the result."""
     import duckdb
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    if output not in ("table", "csv", "json"):
+        raise fail("query", f"unknown --format {output!r}: table, csv or json")
+    con = open_published("query", warehouse)
     try:
-        con.sql(sql).show(max_rows=200)
+        relation = con.sql(sql)
+        if relation is None:
+            return
+        if output == "table":
+            relation.show(max_rows=200)
+            return
+        _write_rows(relation.columns, relation.fetchall(), output)
     except duckdb.Error as exc:
-        typer.echo(f"lumbung query: {exc}", err=True)
-        raise typer.Exit(1)
+        raise fail("query", str(exc).splitlines()[0]) from None
     finally:
         con.close()
+
+
+def _write_rows(columns: list[str], rows: list[tuple], output: str) -> None:
+    import csv
+    import json
+
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], default=str, ensure_ascii=False) + "\n")
 
 
 @app.command()
@@ -102,10 +256,9 @@ def export(
     warehouse: Path = Warehouse,
 ) -> None:
     """Export every mart to Parquet (one file per table) from the read-only warehouse."""
-    import duckdb
 
+    con = open_published("export", warehouse)
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
@@ -162,6 +315,8 @@ def inspect(
     from lumbung.extract.cells import as_tab_separated
     from lumbung.identify.overrides import PinFileError, load_pins, pin_for
 
+    if not report.is_file():
+        raise fail("inspect", f"{report}: no such file")
     try:
         doc = read_document(report)
         pin = pin_for(load_pins(report.parent), report.name, doc.sha256)

@@ -108,6 +108,8 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
     with warehouse.connect(build) as con:
         warehouse.ensure_schema(con)
         reread = warehouse.forget_extractions_unless(con, extractor_fingerprint())
+    if published.exists() and full_refresh:
+        _carry_history(published, build)
     _carry_failed_runs(published, build)
     ctx = RunContext(run_id, published, build, reread_all=reread, full_refresh=full_refresh)
     ctx.rebuild_all = rebuild_everything(ctx)
@@ -315,6 +317,50 @@ def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, mes
         return
     with warehouse.connect(ctx.build) as con:
         warehouse.append(con, "audit.runs", [row])
+
+
+def record_failure(published: Path, run_id: str, message: str, outcome: str = "failed") -> None:
+    """Record a run that ended before it built anything (bad arguments, lock held, interrupted
+    early) in the run history: `<warehouse>.failed-runs.jsonl`, carried into `audit.runs` by the
+    next published run.  A folder that cannot be written gets nothing (the message says so)."""
+    stamp = warehouse.now()
+    row = {"run_id": run_id, "started_at": stamp, "ended_at": stamp, "outcome": outcome, "message": message}
+    try:
+        with open(_failed_runs_log(published), "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row, default=str) + "\n")
+    except OSError:
+        pass
+
+
+def run_history(published: Path) -> list[dict]:
+    """Every recorded run, newest first: `audit.runs` of the published warehouse and the runs
+    recorded since beside it (failed, cancelled)."""
+    rows: list[dict] = []
+    if published.exists():
+        with warehouse.connect(published, read_only=True) as con:
+            cur = con.execute("select * from audit.runs")
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    log = _failed_runs_log(published)
+    if log.exists():
+        known = {r["run_id"] for r in rows}
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if line.strip() and (row := json.loads(line))["run_id"] not in known:
+                rows.append(row)
+    return sorted(rows, key=lambda r: str(r.get("started_at") or ""), reverse=True)
+
+
+def _carry_history(published: Path, build: Path) -> None:
+    """A full refresh starts from nothing but the run history: `audit.runs` and
+    `audit.expectation_results` of the published warehouse go on in the new one."""
+    with warehouse.connect(build) as con:
+        source = str(published).replace("'", "''")
+        con.execute(f"attach '{source}' as published_db (read_only)")
+        try:
+            for table in ("audit.runs", "audit.expectation_results"):
+                con.execute(f"insert into {table} by name select * from published_db.{table}")
+        finally:
+            con.execute("detach published_db")
 
 
 def _carry_failed_runs(published: Path, build: Path) -> None:
