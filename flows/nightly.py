@@ -82,11 +82,12 @@ def nightly(
     show_progress: bool = False,
     workers: int = 1,
     dask_address: str | None = None,
+    run_id: str | None = None,
 ) -> dict:
     """Build, validate and publish the warehouse from the reports in `raw_dir`."""
     logger = get_run_logger()
     published = Path(warehouse)
-    run_id = pipeline.new_run_id()
+    run_id = run_id or pipeline.new_run_id()
     with pipeline.warehouse_lock(published):
         started = time.perf_counter()
         ctx = pipeline.prepare_build(published, run_id, full_refresh)
@@ -134,6 +135,7 @@ def nightly(
         "stages": ctx.stages,
         "peak_memory_mb": pipeline.peak_memory_mb(),
         "unchanged_since": same_as,
+        "stale_build_removed": ctx.stale_build_removed,
         "warnings": [f"{o.suite}: {o.expectation} on {o.column_name}" for o in warnings] + dbt_warnings,
     }
 

@@ -4,6 +4,7 @@ the published warehouse (always opened read-only)."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -87,13 +88,26 @@ def run(
 
         record_failure(warehouse, new_run_id(), problem)
         raise fail("run", f"not published: {problem}")
+    from lumbung import hygiene
+    from lumbung.pipeline import new_run_id, record_failure
+    from lumbung.warehouse import now
+
+    run_id, started_at = new_run_id(), now()
+    hygiene.start_watcher()  # kill -9 of this process: its children die too
+
+    def interrupted(signum: int) -> None:
+        reason = f"interrupted ({signal.Signals(signum).name}); published warehouse unchanged"
+        record_failure(warehouse, run_id, reason, outcome="cancelled", started_at=started_at)
+        typer.echo(f"lumbung run: {reason}", err=True)
+
+    hygiene.on_interrupt(interrupted)
     _quiet_prefect()
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed, RunInProgress
 
     try:
-        result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse),
-                         full_refresh=full_refresh, show_progress=progress, workers=workers, dask_address=dask_address)
+        result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse), full_refresh=full_refresh,
+                         show_progress=progress, workers=workers, dask_address=dask_address, run_id=run_id)
     except (PipelineFailed, RunInProgress) as exc:
         raise fail("run", f"not published: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - an unexpected failure: one line, the traceback with --debug
@@ -107,6 +121,8 @@ def run(
     )
     from lumbung.pipeline import format_coverage, format_stages
 
+    if result["stale_build_removed"]:
+        typer.echo("  note: removed the build copy an interrupted run had left (the published warehouse was intact)")
     if result["unchanged_since"]:
         typer.echo(f"  nothing changed since run {result['unchanged_since']}: transform and gates not repeated "
                    "(their results stay in audit.expectation_results)")

@@ -52,6 +52,7 @@ class RunContext:
     reread_all: bool = False  # the extraction code changed since the last build: every file is read again
     full_refresh: bool = False
     rebuild_all: bool = True  # dbt rebuilds its incremental models in full, the gates read every row
+    stale_build_removed: bool = False
     stages: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
 
 
@@ -101,6 +102,7 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
     """Start a build copy: the published warehouse (or nothing, on a full refresh or first run)."""
     build = published.with_name(published.stem + ".build" + published.suffix)
     compacting = build.with_name(build.stem + ".compact" + build.suffix)
+    stale_build = build.exists()  # left by a run that died (the lock is ours: no run is using it)
     for stale in (build, build.with_name(build.name + ".wal"), compacting, compacting.with_name(compacting.name + ".wal")):
         stale.unlink(missing_ok=True)
     if published.exists() and not full_refresh:
@@ -111,7 +113,8 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
     if published.exists() and full_refresh:
         _carry_history(published, build)
     _carry_failed_runs(published, build)
-    ctx = RunContext(run_id, published, build, reread_all=reread, full_refresh=full_refresh)
+    ctx = RunContext(run_id, published, build, reread_all=reread, full_refresh=full_refresh,
+                     stale_build_removed=stale_build)
     ctx.rebuild_all = rebuild_everything(ctx)
     return ctx
 
@@ -319,12 +322,12 @@ def record_run(ctx: RunContext, summary: IngestSummary | None, outcome: str, mes
         warehouse.append(con, "audit.runs", [row])
 
 
-def record_failure(published: Path, run_id: str, message: str, outcome: str = "failed") -> None:
+def record_failure(published: Path, run_id: str, message: str, outcome: str = "failed", started_at=None) -> None:
     """Record a run that ended before it built anything (bad arguments, lock held, interrupted
     early) in the run history: `<warehouse>.failed-runs.jsonl`, carried into `audit.runs` by the
     next published run.  A folder that cannot be written gets nothing (the message says so)."""
     stamp = warehouse.now()
-    row = {"run_id": run_id, "started_at": stamp, "ended_at": stamp, "outcome": outcome, "message": message}
+    row = {"run_id": run_id, "started_at": started_at or stamp, "ended_at": stamp, "outcome": outcome, "message": message}
     try:
         with open(_failed_runs_log(published), "a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, default=str) + "\n")

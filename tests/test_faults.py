@@ -119,3 +119,63 @@ def test_ten_runs_without_input_change_publish_identical_marts(prefect_harness, 
         assert con.execute("select count(*) from audit.runs where outcome = 'published'").fetchone()[0] >= 10
     finally:
         con.close()
+
+
+def _alive(pids) -> list[int]:
+    out = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] not in "ZX":
+                    out.append(pid)
+        except OSError:
+            continue
+    return out
+
+
+def test_kill_9_of_the_run_alone_leaves_no_child_running(published):
+    from lumbung.hygiene import children
+
+    raw, warehouse = published
+    lines = REPORTS["serang"].read_text(encoding="utf-8").split("\n")
+    (raw / "renja-serang-copy-edited.txt").write_text("\n".join(lines[:-3]), encoding="utf-8")  # work to do
+    run = run_cli(raw, warehouse)
+    tree: set[int] = set()
+    deadline = time.time() + 60
+    while time.time() < deadline and run.poll() is None:  # wait until the run has its children
+        tree.update(children(run.pid))
+        if len(tree) >= 2:
+            time.sleep(1.0)
+            tree.update(children(run.pid))
+            break
+        time.sleep(0.2)
+    assert run.poll() is None and tree, "the run ended before it had children"
+    os.kill(run.pid, signal.SIGKILL)  # the main process only, as the OOM killer does
+    run.wait()
+    deadline = time.time() + 10
+    while _alive(tree) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _alive(tree) == []
+
+
+def test_ctrl_c_stops_the_run_in_seconds_with_one_line_and_records_it(published):
+    raw, warehouse = published
+    before = state(warehouse)
+    (raw / "renja-serang-copy-edited.txt").unlink(missing_ok=True)
+    lines = REPORTS["serang"].read_text(encoding="utf-8").split("\n")
+    (raw / "renja-serang-copy-edited-2.txt").write_text("\n".join(lines[:-4]), encoding="utf-8")
+    run = run_cli(raw, warehouse)
+    time.sleep(10)
+    assert run.poll() is None
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    started = time.time()
+    assert run.wait(timeout=30) == 128 + signal.SIGINT
+    assert time.time() - started < 10
+    err = run.stderr.read().strip().splitlines()
+    assert err[-1] == "lumbung run: interrupted (SIGINT); published warehouse unchanged"
+    assert not any("Traceback" in line for line in err)
+    assert state(warehouse) == before
+    history = subprocess.run([sys.executable, "-m", "lumbung.cli", "runs", "--warehouse", str(warehouse), "--last", "1"],
+                             capture_output=True, text=True)
+    assert "cancelled" in history.stdout and "interrupted (SIGINT)" in history.stdout
+    (raw / "renja-serang-copy-edited-2.txt").unlink()
