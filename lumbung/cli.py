@@ -268,20 +268,33 @@ def _write_rows(columns: list[str], rows: list[tuple], output: str) -> None:
 
 @app.command()
 def export(
-    out_dir: Path = typer.Argument(..., help="Folder for the Parquet files."),
+    out_dir: Path = typer.Argument(..., help="Folder for the exported files."),
     warehouse: Path = Warehouse,
+    output: str = typer.Option("parquet", "--format", help="parquet or csv (with a header row)."),
 ) -> None:
-    """Export every mart to Parquet (one file per table) from the read-only warehouse."""
+    """Export every mart and audit table (one file per table, named schema.table) from the
+    read-only warehouse, with a manifest of row counts to reconcile against."""
+    import json
 
+    if output not in ("parquet", "csv"):
+        raise fail("export", f"unknown --format {output!r}: parquet or csv")
     con = open_published("export", warehouse)
-    out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
-        for table in tables:
-            target = out_dir / f"{table}.parquet"
-            con.execute(f"copy marts.{table} to '{target}' (format parquet)")
-            typer.echo(f"wrote {target}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'audit') "
+            "and table_type = 'BASE TABLE' order by 1, 2").fetchall()
+        manifest = []
+        for schema, table in tables:
+            target = out_dir / f"{schema}.{table}.{output}"
+            options = "format parquet" if output == "parquet" else "format csv, header true"
+            con.execute(f"copy {schema}.{table} to '{str(target).replace(chr(39), chr(39) * 2)}' ({options})")
+            rows = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
+            manifest.append({"table": f"{schema}.{table}", "file": target.name, "rows": rows})
+            typer.echo(f"wrote {target} ({rows} rows)")
+        (out_dir / "manifest.json").write_text(json.dumps({"warehouse": str(warehouse), "tables": manifest}, indent=2))
+    except OSError as exc:
+        raise fail("export", f"cannot write to {out_dir}: {exc.strerror}") from None
     finally:
         con.close()
 

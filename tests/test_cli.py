@@ -133,3 +133,13 @@ def test_serve_needs_a_prefect_server():
         result = subprocess.run([sys.executable, "-m", "lumbung.cli", *args], capture_output=True, text=True, env=env)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr
+
+
+def test_export_writes_csv_of_marts_and_audit_tables_with_a_manifest(published, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["export", str(out), "--warehouse", str(published), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert (out / "audit.runs.csv").read_text().splitlines()[0].startswith("run_id,")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"table": "audit.runs", "file": "audit.runs.csv", "rows": 2} in manifest["tables"]
+    one_line_failure(runner.invoke(app, ["export", str(out), "--warehouse", str(published), "--format", "xlsx"]), "--format")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 import subprocess
@@ -256,7 +257,10 @@ def test_no_nip_and_no_officials_name_in_any_mart_or_export(first_run, tmp_path)
     subprocess.run([sys.executable, "-m", "lumbung.cli", "export", str(out), "--warehouse", str(warehouse)],
                    check=True, capture_output=True)
     exported = sorted(out.glob("*.parquet"))
-    assert len(exported) == len(tables)
+    assert {p.name for p in exported} >= {f"marts.{t}.parquet" for t in tables} | {"audit.runs.parquet"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {t["table"]: t["rows"] for t in manifest["tables"]}["marts.fct_target"] == \
+        query(warehouse, "select count(*) from marts.fct_target")[0][0]  # reconciles with the warehouse
     for parquet in exported:
         con = duckdb.connect()
         try:
