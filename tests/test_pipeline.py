@@ -375,3 +375,22 @@ def test_each_run_records_its_stage_timings_and_peak_memory(first_run):
     assert {"ingest", "validate raw", "transform", "validate staging and marts"} <= set(stages)
     assert all(seconds >= 0 for seconds in stages.values()) and stages["transform"] > 0
     assert peak > 50 and result["stages"]["transform"] == stages["transform"]
+
+
+def test_every_mart_reflects_through_sqlalchemy(first_run):
+    """What a BI tool does first: list the marts and their columns (duckdb-engine, SQLAlchemy 2.0)."""
+    from sqlalchemy import inspect
+
+    from lumbung.bi import engine
+
+    warehouse, _ = first_run
+    bi = engine(warehouse)
+    try:
+        reflected = inspect(bi)
+        tables = reflected.get_table_names(schema="marts")
+        assert set(CONTRACT) <= set(tables)
+        for table in tables:
+            columns = [c["name"] for c in reflected.get_columns(table, schema="marts")]
+            assert set(CONTRACT.get(table, [])) <= set(columns) and columns, table
+    finally:
+        bi.dispose()
