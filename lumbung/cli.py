@@ -299,6 +299,37 @@ def export(
         con.close()
 
 
+@app.command()
+def docs(
+    warehouse: Path = Warehouse,
+    out_dir: Path = typer.Option(None, "--out", help="Folder for index.html (default: docs/ beside the warehouse)."),
+    serve: bool = typer.Option(False, "--serve", help="Serve it on http://127.0.0.1:PORT until Ctrl-C."),
+    port: int = typer.Option(8580, "--port"),
+) -> None:
+    """Build the dbt documentation site (models, columns, lineage) offline, as one HTML file."""
+    from lumbung.docs import DocsFailed, build_docs
+
+    if not warehouse.is_file():
+        raise fail("docs", f"no warehouse at {warehouse} (run `lumbung run` first, or pass --warehouse)")
+    out_dir = out_dir or warehouse.parent / "docs"
+    try:
+        page = build_docs(warehouse, out_dir)
+    except DocsFailed as exc:
+        raise fail("docs", str(exc)) from None
+    typer.echo(f"wrote {page} (open it in a browser; no server needed)")
+    if serve:
+        import functools
+        import http.server
+
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
+        with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+            typer.echo(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+
+
 def _evidence_lines(meta, per_value: int = 3) -> list[tuple[str, str]]:
     """For each decision, the values found with their total weight and strongest places."""
     from collections import defaultdict

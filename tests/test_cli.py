@@ -143,3 +143,7 @@ def test_export_writes_csv_of_marts_and_audit_tables_with_a_manifest(published, 
     manifest = json.loads((out / "manifest.json").read_text())
     assert {"table": "audit.runs", "file": "audit.runs.csv", "rows": 2} in manifest["tables"]
     one_line_failure(runner.invoke(app, ["export", str(out), "--warehouse", str(published), "--format", "xlsx"]), "--format")
+
+
+def test_docs_needs_a_warehouse(tmp_path):
+    one_line_failure(runner.invoke(app, ["docs", "--warehouse", str(tmp_path / "none.duckdb")]), "no warehouse at")

@@ -394,3 +394,13 @@ def test_every_mart_reflects_through_sqlalchemy(first_run):
             assert set(CONTRACT.get(table, [])) <= set(columns) and columns, table
     finally:
         bi.dispose()
+
+
+def test_docs_site_is_built_offline_with_the_models_descriptions(first_run, tmp_path):
+    warehouse, _ = first_run
+    result = subprocess.run([sys.executable, "-m", "lumbung.cli", "docs", "--warehouse", str(warehouse),
+                             "--out", str(tmp_path / "docs")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "Planned numbers (pagu, anggaran, indicator targets)" in page  # fct_target's description
+    assert not re.search(r'<script[^>]+src="https?://', page)  # nothing fetched from the internet
