@@ -74,7 +74,15 @@ def publish_task(ctx: pipeline.RunContext) -> None:
     pipeline.publish(ctx)
 
 
-@flow(name="nightly")
+def _on_failure(flow, flow_run, state) -> None:
+    """Prefect's on_failure hook: tell someone (lumbung.alerts)."""
+    from lumbung.alerts import notify_failure
+
+    warehouse = Path(flow_run.parameters.get("warehouse") or DEFAULT_WAREHOUSE)
+    notify_failure(warehouse, flow_run.name, str(state.message or state.name))
+
+
+@flow(name="nightly", on_failure=[_on_failure])
 def nightly(
     raw_dir: str = str(DEFAULT_RAW_DIR),
     warehouse: str = str(DEFAULT_WAREHOUSE),

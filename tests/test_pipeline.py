@@ -296,6 +296,8 @@ def test_failed_gate_publishes_nothing(prefect_harness, tmp_path):
         nightly(raw_dir=str(raw), warehouse=str(warehouse))
     assert not warehouse.exists()
     assert "failed" in warehouse.with_name(warehouse.name + ".failed-runs.jsonl").read_text()
+    alert = json.loads(warehouse.with_name(warehouse.name + ".alerts.jsonl").read_text().splitlines()[-1])
+    assert "nothing published" in alert["text"] and "quality gates failed" in alert["text"]  # on_failure hook
 
 
 def test_cli_exits_non_zero_with_a_one_line_reason(tmp_path):
