@@ -17,7 +17,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lumbung import pipeline
+from lumbung import pipeline, runlog
 from lumbung.ingest import Parsed, discover, parse_files
 from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 from lumbung.progress import dbt_progress, ingest_progress
@@ -60,7 +60,7 @@ def ingest_step(ctx: pipeline.RunContext, raw_dir: str, show_progress: bool, wor
 
 @task(name="transform", cache_policy=NO_CACHE)
 def transform_task(ctx: pipeline.RunContext, show_progress: bool) -> list[str]:
-    with dbt_progress(show_progress) as progress:
+    with dbt_progress(show_progress, pipeline.dbt_node_count(ctx)) as progress:
         return pipeline.run_dbt(ctx, progress)
 
 
@@ -100,6 +100,9 @@ def nightly(
         started = time.perf_counter()
         ctx = pipeline.prepare_build(published, run_id, full_refresh)
         ctx.stages["prepare build copy"] = round(time.perf_counter() - started, 2)
+        ctx.log = runlog.for_run(published, run_id)
+        ctx.log(f"{run_id} started: raw {raw_dir}, warehouse {published}"
+                + (", full refresh" if full_refresh else "") + (", stale build copy removed" if ctx.stale_build_removed else ""))
         if ctx.reread_all:
             logger.info("extraction code changed since the last build: reading every raw file again")
         summary = None
@@ -123,9 +126,12 @@ def nightly(
             facts = pipeline.count_published_facts(ctx.build)
             coverage = pipeline.coverage_summary(ctx.build)
             pipeline.record_run(ctx, summary, "published", message, facts)
+            ctx.log(f"{run_id} {summary.files_loaded} loaded, {summary.files_skipped} unchanged, "
+                    f"{summary.files_quarantined} quarantined of {summary.files_seen} files; {facts} facts; {message}")
             with pipeline.timed(ctx, "publish"):
                 publish_task(ctx)
         except pipeline.PipelineFailed as exc:
+            ctx.log(f"{run_id} not published: {exc}")
             pipeline.discard(ctx)
             pipeline.record_run(ctx, summary, "failed", str(exc), None)
             raise

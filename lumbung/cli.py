@@ -73,7 +73,8 @@ def run(
     raw_dir: Path = RawDir,
     warehouse: Path = Warehouse,
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild from all raw files, ignoring what is loaded."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Progress bars on a terminal (elsewhere: timestamped log lines on stderr)."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, show_default="all cores",
                                 help="Processes that parse reports at once (1: in this process; see README Throughput)."),
     dask_address: str = typer.Option(None, "--dask-address",
@@ -107,7 +108,8 @@ def run(
 
     try:
         result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse), full_refresh=full_refresh,
-                         show_progress=progress, workers=workers, dask_address=dask_address, run_id=run_id)
+                         show_progress=progress and sys.stderr.isatty(),  # else timestamped log lines
+                         workers=workers, dask_address=dask_address, run_id=run_id)
     except (PipelineFailed, RunInProgress) as exc:
         raise fail("run", f"not published: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - an unexpected failure: one line, the traceback with --debug

@@ -53,17 +53,34 @@ class RunContext:
     full_refresh: bool = False
     rebuild_all: bool = True  # dbt rebuilds its incremental models in full, the gates read every row
     stale_build_removed: bool = False
+    log: Callable[[str], None] | None = None  # the run's log (lumbung.runlog)
     stages: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
 
 
 @contextmanager
 def timed(ctx: RunContext, stage: str) -> Iterator[None]:
-    """Add the wall time of a stage to the run's record (a stage met twice adds up)."""
+    """Add the wall time of a stage to the run's record (a stage met twice adds up), and log it."""
     start = time.perf_counter()
+    if ctx.log:
+        ctx.log(f"{ctx.run_id} {stage}: started")
     try:
         yield
     finally:
-        ctx.stages[stage] = round(ctx.stages.get(stage, 0.0) + time.perf_counter() - start, 2)
+        seconds = time.perf_counter() - start
+        ctx.stages[stage] = round(ctx.stages.get(stage, 0.0) + seconds, 2)
+        if ctx.log:
+            ctx.log(f"{ctx.run_id} {stage}: done in {seconds:.1f}s")
+
+
+def dbt_node_count(ctx: RunContext) -> int | None:
+    """How many nodes `dbt build` will report (seeds, models, tests), from the last run's
+    manifest; None before the first run."""
+    manifest = ctx.build.parent / "dbt_target" / "manifest.json"
+    try:
+        nodes = json.loads(manifest.read_text())["nodes"].values()
+    except (OSError, ValueError, KeyError):
+        return None
+    return sum(1 for n in nodes if n.get("resource_type") in ("model", "seed", "test", "snapshot")) or None
 
 
 def peak_memory_mb() -> int:

@@ -32,6 +32,7 @@ def ingest_progress(total: int, enabled: bool) -> Iterator[Callable[[Path, str],
 
 
 @contextmanager
-def dbt_progress(enabled: bool) -> Iterator[Callable[[str, str], None]]:
-    with _progress("dbt build", None, enabled) as advance:
-        yield lambda unique_id, status: advance(f"{unique_id.split('.')[-1]}: {status}")
+def dbt_progress(enabled: bool, total: int | None = None) -> Iterator[Callable[[str, str], None]]:
+    with _progress("dbt build", total, enabled) as advance:
+        # model.lumbung.fct_target -> fct_target; test.lumbung.unique_fct_target_fact_id.aee69dcf49 -> its name
+        yield lambda unique_id, status: advance(f"{unique_id.split('.')[2] if unique_id.count('.') >= 2 else unique_id}: {status}")

@@ -147,3 +147,13 @@ def test_export_writes_csv_of_marts_and_audit_tables_with_a_manifest(published, 
 
 def test_docs_needs_a_warehouse(tmp_path):
     one_line_failure(runner.invoke(app, ["docs", "--warehouse", str(tmp_path / "none.duckdb")]), "no warehouse at")
+
+
+def test_run_log_lines_are_timestamped_and_kept_beside_the_warehouse(tmp_path):
+    from lumbung.runlog import RunLog
+
+    log = RunLog(tmp_path / "logs" / "r1.log", echo=False)
+    log("r1 ingest: started")
+    log("r1 ingest: done in 1.0s")
+    lines = (tmp_path / "logs" / "r1.log").read_text().splitlines()
+    assert len(lines) == 2 and all(len(line.split()[0]) == 20 and line.split()[0].endswith("Z") for line in lines)
