@@ -371,3 +371,23 @@ def test_each_run_records_its_stage_timings_and_peak_memory(first_run):
     assert {"ingest", "validate raw", "transform", "validate staging and marts"} <= set(stages)
     assert all(seconds >= 0 for seconds in stages.values()) and stages["transform"] > 0
     assert peak > 50 and result["stages"]["transform"] == stages["transform"]
+
+
+def test_a_plain_sum_of_mart_budget_gives_the_reports_own_totals(first_run):
+    """Totals read by hand from the reports (the line where each report states them)."""
+    warehouse, _result = first_run
+    sums = dict(((k, t, y, m), v) for k, t, y, m, v in query(warehouse, """
+        select kecamatan, document_type, year, measure, sum(value) from marts.mart_budget group by all"""))
+    assert sums[("Petir", "renja", 2024, "plan")] == Decimal("3582000000")  # Tabel 4.1, Jumlah
+    assert sums[("Petir", "renja", 2025, "plan")] == Decimal("4184680896")  # Tabel 4.1, prakiraan maju
+    assert sums[("Seririt", "lkjip", 2023, "plan")] == Decimal("8624579558")  # Tabel 3.6, Jumlah
+    assert sums[("Randuagung", "renstra", 2021, "plan")] == Decimal("3501826114")  # TC-24, Jumlah 2021
+    assert sums[("Randuagung", "renstra", 2024, "plan")] == Decimal("1916486189.0000")  # TC-27, urusan 2024
+    # the end-of-period target (akhir periode) and restated tables never enter
+    assert ("Randuagung", "renstra", 2026, "plan") in sums and sums[("Randuagung", "renstra", 2026, "plan")] < Decimal(
+        "6522283747")
+    [(rows, facts)] = query(warehouse, "select count(*), count(distinct fact_id) from marts.mart_budget")
+    assert rows == facts > 0
+    # one plan stage per document, year and measure
+    assert query(warehouse, """select count(*) from (select document_id, year, measure from marts.mart_budget
+        group by all having count(distinct plan_stage) > 1)""") == [(0,)]
