@@ -391,3 +391,23 @@ def test_a_plain_sum_of_mart_budget_gives_the_reports_own_totals(first_run):
     # one plan stage per document, year and measure
     assert query(warehouse, """select count(*) from (select document_id, year, measure from marts.mart_budget
         group by all having count(distinct plan_stage) > 1)""") == [(0,)]
+
+
+def test_target_vs_realisation_and_indicators_hold_each_fact_once(first_run):
+    warehouse, _ = first_run
+    [(targets, realisations)] = query(warehouse, "select (select count(*) from marts.fct_target), "
+                                                 "(select count(*) from marts.fct_realisation)")
+    assert query(warehouse, "select count(target_fact_id), count(distinct target_fact_id), count(realisation_fact_id), "
+                            "count(distinct realisation_fact_id) from marts.mart_target_vs_realisation") == [
+        (targets, targets, realisations, realisations)]
+    [(indicator_targets, indicator_realisations)] = query(warehouse, """select
+        (select count(*) from marts.fct_target where metric = 'indicator'),
+        (select count(*) from marts.fct_realisation where metric = 'indicator')""")
+    assert query(warehouse, "select count(distinct target_fact_id), count(target_fact_id), count(distinct realisation_fact_id) "
+                            "from marts.mart_indicator") == [(indicator_targets, indicator_targets, indicator_realisations)]
+    units = {u for (u,) in query(warehouse, "select distinct unit from marts.mart_indicator where unit is not null")}
+    assert {"persen", "tahun", "dokumen"} <= units and units <= {
+        u for (u,) in query(warehouse, "select unit from reference.unit_vocabulary")} | {"lainnya"}
+    # `%` and `Persen` are one unit; the written spelling is kept
+    assert {w for (w,) in query(warehouse, "select distinct unit_written from marts.mart_indicator where unit = 'persen'")} \
+        >= {"%", "Persen"}
