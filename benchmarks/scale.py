@@ -60,10 +60,16 @@ def places(seed: int) -> list[tuple[str, Place]]:
     return unique
 
 
-def make_reports(raw: Path, chosen: list[tuple[str, Place]], start: int) -> None:
+def make_reports(raw: Path, places_: list[tuple[str, Place]], start: int, count: int) -> None:
+    """Reports `start` .. `start + count - 1`.  Report i goes to place i mod P with template
+    (i mod P + i // P) mod 4: past the P places whose name no other kecamatan holds (about 6,500), a
+    place gets a report of another type (a kecamatan writes a Renja, an LKjIP and a Renstra), so
+    every report is a distinct report (kecamatan x type x period), not a new version of one."""
     templates = {name: read_document(DEFAULT_RAW_DIR / file).lines for name, file in TEMPLATES.items()}
-    for i, (code, place) in enumerate(chosen, start=start):
-        template = list(TEMPLATES)[i % len(TEMPLATES)]
+    assert start + count <= 4 * len(places_), "more reports than places x templates"
+    for i in range(start, start + count):
+        code, place = places_[i % len(places_)]
+        template = list(TEMPLATES)[(i % len(places_) + i // len(places_)) % len(TEMPLATES)]
         lines = other_amounts(rename(templates[template], SHARED[template], place), seed=i).lines
         (raw / f"{template}-{code.replace('.', '')}.txt").write_text("\n".join(lines), encoding="utf-8")
 
@@ -149,13 +155,13 @@ def main() -> None:
     raw.mkdir(parents=True, exist_ok=True)
     chosen = places(args.seed)
     started = time.perf_counter()
-    make_reports(raw, chosen[: args.n], 0)
+    make_reports(raw, chosen, 0, args.n)
     print(f"{args.n} synthetic reports in {raw} ({time.perf_counter() - started:.1f} s to make); "
           f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
     full = run(raw, warehouse)
     show("full run", full)
     show("no-op re-run", run(raw, warehouse), full["wall"])
-    make_reports(raw, chosen[args.n: args.n + 10], args.n)
+    make_reports(raw, chosen, args.n, 10)
     show("10 new reports added", run(raw, warehouse), full["wall"])
 
 

@@ -406,3 +406,42 @@ def test_docs_site_is_built_offline_with_the_models_descriptions(first_run, tmp_
     page = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
     assert "Planned numbers (pagu, anggaran, indicator targets)" in page  # fct_target's description
     assert not re.search(r'<script[^>]+src="https?://', page)  # nothing fetched from the internet
+
+def test_a_plain_sum_of_mart_budget_gives_the_reports_own_totals(first_run):
+    """Totals read by hand from the reports (the line where each report states them)."""
+    warehouse, _result = first_run
+    sums = dict(((k, t, y, m), v) for k, t, y, m, v in query(warehouse, """
+        select kecamatan, document_type, year, measure, sum(value) from marts.mart_budget group by all"""))
+    assert sums[("Petir", "renja", 2024, "plan")] == Decimal("3582000000")  # Tabel 4.1, Jumlah
+    assert sums[("Petir", "renja", 2025, "plan")] == Decimal("4184680896")  # Tabel 4.1, prakiraan maju
+    assert sums[("Seririt", "lkjip", 2023, "plan")] == Decimal("8624579558")  # Tabel 3.6, Jumlah
+    assert sums[("Randuagung", "renstra", 2021, "plan")] == Decimal("3501826114")  # TC-24, Jumlah 2021
+    assert sums[("Randuagung", "renstra", 2024, "plan")] == Decimal("1916486189.0000")  # TC-27, urusan 2024
+    # the end-of-period target (akhir periode) and restated tables never enter
+    assert ("Randuagung", "renstra", 2026, "plan") in sums and sums[("Randuagung", "renstra", 2026, "plan")] < Decimal(
+        "6522283747")
+    [(rows, facts)] = query(warehouse, "select count(*), count(distinct fact_id) from marts.mart_budget")
+    assert rows == facts > 0
+    # one plan stage per document, year and measure
+    assert query(warehouse, """select count(*) from (select document_id, year, measure from marts.mart_budget
+        group by all having count(distinct plan_stage) > 1)""") == [(0,)]
+
+
+def test_target_vs_realisation_and_indicators_hold_each_fact_once(first_run):
+    warehouse, _ = first_run
+    [(targets, realisations)] = query(warehouse, "select (select count(*) from marts.fct_target), "
+                                                 "(select count(*) from marts.fct_realisation)")
+    assert query(warehouse, "select count(target_fact_id), count(distinct target_fact_id), count(realisation_fact_id), "
+                            "count(distinct realisation_fact_id) from marts.mart_target_vs_realisation") == [
+        (targets, targets, realisations, realisations)]
+    [(indicator_targets, indicator_realisations)] = query(warehouse, """select
+        (select count(*) from marts.fct_target where metric = 'indicator'),
+        (select count(*) from marts.fct_realisation where metric = 'indicator')""")
+    assert query(warehouse, "select count(distinct target_fact_id), count(target_fact_id), count(distinct realisation_fact_id) "
+                            "from marts.mart_indicator") == [(indicator_targets, indicator_targets, indicator_realisations)]
+    units = {u for (u,) in query(warehouse, "select distinct unit from marts.mart_indicator where unit is not null")}
+    assert {"persen", "tahun", "dokumen"} <= units and units <= {
+        u for (u,) in query(warehouse, "select unit from reference.unit_vocabulary")} | {"lainnya"}
+    # `%` and `Persen` are one unit; the written spelling is kept
+    assert {w for (w,) in query(warehouse, "select distinct unit_written from marts.mart_indicator where unit = 'persen'")} \
+        >= {"%", "Persen"}

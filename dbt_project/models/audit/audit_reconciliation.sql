@@ -1,7 +1,28 @@
-{{ config(alias='reconciliation') }}
+{{ config(
+    alias='reconciliation',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='document_id',
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where document_id not in (select document_id from {{ ref('int_documents__versioned') }} where is_current)"
+) }}
 -- audit.reconciliation: every stated amount checked against the rows it sums, and every stated
 -- ratio against the figures it divides, with both sides (see int_budget__reconciliation and
 -- int_derived__recomputed). Filter on status <> 'match' for what a person should read.
-select * from {{ ref('int_budget__reconciliation') }}
-union all by name
-select * from {{ ref('int_derived__recomputed') }}
+-- Incremental, keyed on the document like the fact marts: a run checks the documents it loaded
+-- (var run_id) and current versions not checked yet; the post-hook drops documents no longer
+-- current; the pipeline rebuilds it in full when the transform code changes.
+with checks as (
+    select * from {{ ref('int_budget__reconciliation') }}
+    union all by name
+    select * from {{ ref('int_derived__recomputed') }}
+)
+
+select * from checks
+{%- if is_incremental() %}
+where document_id in (
+    select document_id from {{ ref('int_documents__versioned') }}
+    where is_current
+      and (run_id = '{{ var("run_id", "") }}' or document_id not in (select document_id from {{ this }}))
+)
+{%- endif %}

@@ -1,12 +1,23 @@
 -- Targets next to the realisations reported for the same item (same document, table and item),
--- year and metric, with the achievement percentage; NULL where either side is missing or the
--- target is zero.
+-- year, metric and month, with the achievement percentage; NULL where either side is missing or
+-- the target is zero.  Grain: one row per fact pair; every fact is on exactly one row (no
+-- fan-out, a SUM of either side counts each fact once).  Where an item has several targets
+-- (the report's own, the Renstra's, a national standard) or several realisations, the first of
+-- each (the report's own figure, no variant, first; then by variant and column) are paired and
+-- the others stand on rows of their own with the other side NULL.
+{%- set pair_key = 'document_id, source_table, row_index, year, metric, month' %}
 with targets as (
-    select * from {{ ref('fct_target') }}
+    select
+        *,
+        row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
+    from {{ ref('fct_target') }}
 ),
 
 realisations as (
-    select * from {{ ref('fct_realisation') }}
+    select
+        *,
+        row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
+    from {{ ref('fct_realisation') }}
 ),
 
 joined as (
@@ -38,6 +49,8 @@ joined as (
         and t.year = r.year
         and t.metric = r.metric
         and t.month is not distinct from r.month
+        and t.pair_rank = 1
+        and r.pair_rank = 1
 )
 
 select

@@ -1,0 +1,174 @@
+-- The table where a plain SUM is right: one row per document x leaf budget item x year x measure
+-- (plan, realisation), the report's own figure for that item taken once.
+--
+-- The rule, the same for every report type (Renja, Renstra, LKjIP), decided per document, year
+-- and measure from the budget facts of the document's current version (yearly figures only;
+-- monthly ones stay in the fact tables):
+--   1. plan stage: the figure the report gives as its own (no variant) before the result of the
+--      needs analysis (hasil_analisa), before the initial draft (rancangan_awal), before a
+--      forward estimate (prakiraan_maju, the plan of the year after).  End-of-period targets
+--      (akhir_periode, a Renstra's period total), the Renstra's figure quoted in an LKjIP
+--      (renstra) and national standards are not a year's plan and never enter;
+--   2. table: among the tables giving figures of that stage, the one reaching the deepest level
+--      (sub kegiatan before kegiatan before program), then with the most items, then whose items
+--      come closest to the total it states, then the first in the report;
+--   3. leaf: in that table, an item none of whose sub-items has a figure of the same year and
+--      measure; a report giving only program-level figures has programs as leaves.
+-- Stated totals stay in the fact tables and are compared with these sums in
+-- audit_budget_reconciliation.
+with documents as (
+    select d.document_id, d.document_type, d.kecamatan_id, k.kecamatan, k.kabupaten_kota, k.provinsi
+    from {{ ref('dim_document') }} as d
+    inner join {{ ref('dim_kecamatan') }} as k on k.kecamatan_id = d.kecamatan_id
+    where d.is_current
+),
+
+budget_facts as (
+    select *, 'plan' as measure from {{ ref('fct_target') }} where metric = 'budget' and month is null
+    union all by name
+    select *, 'realisation' as measure from {{ ref('fct_realisation') }} where metric = 'budget' and month is null
+),
+
+staged as (
+    select
+        *,
+        coalesce(variant, 'as_reported') as plan_stage,
+        case coalesce(variant, '')
+            when '' then 1 when 'hasil_analisa' then 2 when 'rancangan_awal' then 3 when 'prakiraan_maju' then 4
+        end as stage_rank,
+        case item_level
+            when 'urusan' then 1 when 'bidang' then 2 when 'program' then 3 when 'kegiatan' then 4
+            when 'sub_kegiatan' then 5
+        end as level_rank
+    from budget_facts
+    where variant is null or variant in ('hasil_analisa', 'rancangan_awal', 'prakiraan_maju')
+),
+
+items as (
+    select * from staged where level_rank is not null and value is not null
+),
+
+totals as (
+    select document_id, source_table, year, measure, plan_stage, max(value) as stated_total
+    from staged
+    where item_level = 'total'
+    group by all
+),
+
+hierarchy as (
+    select document_id, source_table, row_index, parent_index, item_level, item_name, nomenclature_code
+    from {{ ref('int_items__hierarchy') }}
+),
+
+with_parent as (
+    select i.*, h.parent_index
+    from items as i
+    left join hierarchy as h
+        on h.document_id = i.document_id and h.source_table = i.source_table and h.row_index = i.row_index
+),
+
+-- an item is a leaf when none of its sub-items (by the layout's parent, or any code under its
+-- code) has a figure in the same table, year, measure and stage
+leaves as (
+    select p.*
+    from with_parent as p
+    where not exists (
+        select 1 from with_parent as c
+        where c.document_id = p.document_id and c.source_table = p.source_table and c.year = p.year
+          and c.measure = p.measure and c.plan_stage = p.plan_stage
+          and (c.parent_index = p.row_index or starts_with(c.nomenclature_code, p.nomenclature_code || '.'))
+    )
+    qualify row_number() over (
+        partition by document_id, source_table, row_index, year, measure, plan_stage order by source_column
+    ) = 1
+),
+
+-- each candidate table of a document, year, measure and stage, with what the choice looks at
+candidates as (
+    select
+        l.document_id, l.source_table, l.year, l.measure, l.plan_stage, any_value(l.stage_rank) as stage_rank,
+        max(l.level_rank) as deepest_level,
+        count(*) as leaf_items,
+        sum(l.value) as leaf_sum,
+        min(l.source_line) as first_line,
+        any_value(t.stated_total) as stated_total
+    from leaves as l
+    left join totals as t
+        on t.document_id = l.document_id and t.source_table = l.source_table and t.year = l.year
+        and t.measure = l.measure and t.plan_stage = l.plan_stage
+    group by all
+),
+
+chosen as (
+    select *
+    from candidates
+    qualify row_number() over (
+        partition by document_id, year, measure
+        order by stage_rank, deepest_level desc, leaf_items desc,
+            abs(leaf_sum - stated_total) nulls last, first_line, source_table
+    ) = 1
+),
+
+-- the item's ancestors (up to four levels up), to give each level's code and name as columns
+lineage as (
+    select
+        l.*,
+        p1.item_level as l1_level, p1.nomenclature_code as l1_code, p1.item_name as l1_name,
+        p2.item_level as l2_level, p2.nomenclature_code as l2_code, p2.item_name as l2_name,
+        p3.item_level as l3_level, p3.nomenclature_code as l3_code, p3.item_name as l3_name,
+        p4.item_level as l4_level, p4.nomenclature_code as l4_code, p4.item_name as l4_name
+    from leaves as l
+    inner join chosen as c
+        on c.document_id = l.document_id and c.source_table = l.source_table and c.year = l.year
+        and c.measure = l.measure and c.plan_stage = l.plan_stage
+    left join hierarchy as p1
+        on p1.document_id = l.document_id and p1.source_table = l.source_table and p1.row_index = l.parent_index
+    left join hierarchy as p2
+        on p2.document_id = l.document_id and p2.source_table = l.source_table and p2.row_index = p1.parent_index
+    left join hierarchy as p3
+        on p3.document_id = l.document_id and p3.source_table = l.source_table and p3.row_index = p2.parent_index
+    left join hierarchy as p4
+        on p4.document_id = l.document_id and p4.source_table = l.source_table and p4.row_index = p3.parent_index
+)
+
+select
+    -- grain: document x leaf item x year x measure
+    l.fact_id,
+    l.document_id,
+    cast(l.year as integer) as year,
+    cast(l.year as integer) as fiscal_year,
+    l.measure,
+    cast(l.value as decimal(24, 4)) as value,
+    l.nomenclature_code,
+    l.item_level,
+    l.item_name,
+    -- the hierarchy, one column pair per level (the leaf itself at its own level)
+    {%- for level in ['urusan', 'program', 'kegiatan', 'sub_kegiatan'] %}
+    case
+        when l.item_level = '{{ level }}' then l.nomenclature_code
+        {%- for n in [1, 2, 3, 4] %}
+        when l.l{{ n }}_level = '{{ level }}' then l.l{{ n }}_code
+        {%- endfor %}
+    end as {{ level }}_code,
+    case
+        when l.item_level = '{{ level }}' then l.item_name
+        {%- for n in [1, 2, 3, 4] %}
+        when l.l{{ n }}_level = '{{ level }}' then l.l{{ n }}_name
+        {%- endfor %}
+    end as {{ level }}_name,
+    {%- endfor %}
+    -- the report
+    d.document_type,
+    d.kecamatan_id,
+    d.kecamatan,
+    d.kabupaten_kota,
+    d.provinsi,
+    l.plan_stage,
+    -- lineage
+    l.source_table,
+    cast(l.source_line as integer) as source_line,
+    cast(l.source_column as integer) as source_column,
+    cast(l.source_page as integer) as source_page,
+    l.value_flag
+from lineage as l
+inner join documents as d on d.document_id = l.document_id
