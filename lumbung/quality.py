@@ -104,7 +104,6 @@ def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path,
     `workdir` is where the run's GX project copy lives (see `working_project`); with `run_id`,
     row-by-row suites read only the rows of the documents that run loaded (see `_select`).
     """
-    import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
 
     context = _context(working_project(workdir))
@@ -112,47 +111,96 @@ def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path,
     outcomes: list[ExpectationOutcome] = []
     for suite in suites_for(context, stage):
         table = suite.meta["table"]
-        frame = con.sql(_select(con, suite, table, run_id)).df()
-        try:
-            asset = datasource.get_asset(suite.name)
-        except LookupError:
-            asset = datasource.add_dataframe_asset(name=suite.name)
-        try:
-            batch = asset.get_batch_definition("whole")
-        except KeyError:
-            batch = asset.add_batch_definition_whole_dataframe("whole")
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
-        )
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=suite.name,
-                validation_definitions=[definition],
-                actions=[UpdateDataDocsAction(name="update_data_docs")],
-                result_format={"result_format": "SUMMARY"},
-            )
-        )
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
-        for run_result in result.run_results.values():
-            for r in run_result.results:
-                config = r.expectation_config
-                stats = r.result or {}
-                observed = stats.get("observed_value")
-                outcomes.append(
-                    ExpectationOutcome(
-                        stage=stage,
-                        suite=suite.name,
-                        table_name=table,
-                        expectation=config.type,
-                        column_name=config.kwargs.get("column"),
-                        severity=SEVERITY.get(str(getattr(config, "severity", "critical")).split(".")[-1].lower(), "error"),
-                        success=bool(r.success),
-                        element_count=stats.get("element_count"),
-                        unexpected_count=stats.get("unexpected_count"),
-                        observed=None if observed is None else str(observed),
-                    )
-                )
+        chunks = []
+        for frame in _frames(con, _select(con, suite, table, run_id), (suite.meta or {}).get("rows") == RUN_ROWS):
+            chunks.append(_run_suite(context, datasource, suite, table, stage, frame, UpdateDataDocsAction))
+        outcomes.extend(chunks[0] if len(chunks) == 1 else _merge(chunks, suite))
     return outcomes
+
+
+CHUNK_ROWS = 1_000_000  # rows of a row-by-row suite validated at once: memory stays bounded at any size
+
+
+def _frames(con: duckdb.DuckDBPyConnection, sql: str, by_rows: bool):
+    """The suite's data as one DataFrame, or, for row-by-row suites, as DataFrames of at most
+    CHUNK_ROWS rows (streamed from DuckDB as Arrow record batches)."""
+    if not by_rows:
+        yield con.sql(sql).df()
+        return
+    reader = con.sql(sql).fetch_record_batch(CHUNK_ROWS)
+    empty = True
+    for batch in reader:
+        empty = False
+        yield batch.to_pandas()
+    if empty:
+        yield con.sql(sql).df()
+
+
+def _merge(chunks: list[list[ExpectationOutcome]], suite) -> list[ExpectationOutcome]:
+    """One outcome per expectation from its outcomes on each chunk: counts add up; without
+    `mostly` it succeeds when every chunk does, with `mostly` when the unexpected share of all
+    rows is within it (of all rows, where GX counts non-missing ones: slightly more lenient for
+    value checks on columns with NULLs)."""
+    merged = []
+    mostly = {(e.expectation_type, getattr(e, "column", None)): getattr(e, "mostly", None) for e in suite.expectations}
+    for parts in zip(*chunks):
+        first = parts[0]
+        elements = sum(p.element_count or 0 for p in parts)
+        unexpected = sum(p.unexpected_count or 0 for p in parts)
+        share = mostly.get((first.expectation, first.column_name))
+        success = all(p.success for p in parts) if share is None else unexpected <= (1 - share) * elements
+        merged.append(ExpectationOutcome(first.stage, first.suite, first.table_name, first.expectation, first.column_name,
+                                         first.severity, success, elements, unexpected, parts[-1].observed))
+    return merged
+
+
+def _run_suite(context, datasource, suite, table: str, stage: str, frame, UpdateDataDocsAction) -> list[ExpectationOutcome]:
+    """One checkpoint run of `suite` on `frame` (it also updates the Data Docs)."""
+    import great_expectations as gx
+
+    outcomes: list[ExpectationOutcome] = []
+    try:
+        asset = datasource.get_asset(suite.name)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(name=suite.name)
+    try:
+        batch = asset.get_batch_definition("whole")
+    except KeyError:
+        batch = asset.add_batch_definition_whole_dataframe("whole")
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=suite.name,
+            validation_definitions=[definition],
+            actions=[UpdateDataDocsAction(name="update_data_docs")],
+            result_format={"result_format": "SUMMARY"},
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    for run_result in result.run_results.values():
+        for r in run_result.results:
+            config = r.expectation_config
+            stats = r.result or {}
+            observed = stats.get("observed_value")
+            outcomes.append(
+                ExpectationOutcome(
+                    stage=stage,
+                    suite=suite.name,
+                    table_name=table,
+                    expectation=config.type,
+                    column_name=config.kwargs.get("column"),
+                    severity=SEVERITY.get(str(getattr(config, "severity", "critical")).split(".")[-1].lower(), "error"),
+                    success=bool(r.success),
+                    element_count=stats.get("element_count"),
+                    unexpected_count=stats.get("unexpected_count"),
+                    observed=None if observed is None else str(observed),
+                )
+            )
+    return outcomes
+
+
 
 
 def blocking_failures(outcomes: list[ExpectationOutcome]) -> list[ExpectationOutcome]:

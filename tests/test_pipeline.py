@@ -407,6 +407,7 @@ def test_docs_site_is_built_offline_with_the_models_descriptions(first_run, tmp_
     assert "Planned numbers (pagu, anggaran, indicator targets)" in page  # fct_target's description
     assert not re.search(r'<script[^>]+src="https?://', page)  # nothing fetched from the internet
 
+
 def test_a_plain_sum_of_mart_budget_gives_the_reports_own_totals(first_run):
     """Totals read by hand from the reports (the line where each report states them)."""
     warehouse, _result = first_run
@@ -445,3 +446,21 @@ def test_target_vs_realisation_and_indicators_hold_each_fact_once(first_run):
     # `%` and `Persen` are one unit; the written spelling is kept
     assert {w for (w,) in query(warehouse, "select distinct unit_written from marts.mart_indicator where unit = 'persen'")} \
         >= {"%", "Persen"}
+
+
+def test_gates_in_row_chunks_give_the_outcomes_of_one_pass(first_run, tmp_path, monkeypatch):
+    """Row-by-row suites stream a large table in chunks (bounded memory at any size): the merged
+    outcomes are those of one pass over the whole table."""
+    from lumbung import quality
+
+    warehouse, _ = first_run
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        one_pass = quality.validate_stage(con, "staging", tmp_path / "one")
+        monkeypatch.setattr(quality, "CHUNK_ROWS", 500)  # the four reports' facts in about ten chunks
+        chunked = quality.validate_stage(con, "staging", tmp_path / "chunked")
+    finally:
+        con.close()
+    key = [(o.expectation, o.column_name, o.success, o.element_count, o.unexpected_count) for o in one_pass]
+    assert key == [(o.expectation, o.column_name, o.success, o.element_count, o.unexpected_count) for o in chunked]
+    assert max(o.element_count or 0 for o in chunked) > 500  # counts add up over the chunks
