@@ -127,7 +127,7 @@ def _frames(con: duckdb.DuckDBPyConnection, sql: str, by_rows: bool):
     if not by_rows:
         yield con.sql(sql).df()
         return
-    reader = con.sql(sql).fetch_record_batch(CHUNK_ROWS)
+    reader = con.sql(sql).to_arrow_reader(CHUNK_ROWS)
     empty = True
     for batch in reader:
         empty = False
