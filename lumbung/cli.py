@@ -94,7 +94,8 @@ def run(
     from lumbung.warehouse import now
 
     run_id, started_at = new_run_id(), now()
-    hygiene.start_watcher()  # kill -9 of this process: its children die too
+    # kill -9 of this process: its children die too, and the run is recorded as killed
+    hygiene.start_watcher((warehouse.with_name(warehouse.name + ".failed-runs.jsonl"), run_id, started_at.isoformat()))
 
     def interrupted(signum: int) -> None:
         reason = f"interrupted ({signal.Signals(signum).name}); published warehouse unchanged"

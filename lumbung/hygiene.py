@@ -13,6 +13,7 @@ however it dies.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import subprocess
@@ -24,6 +25,7 @@ WATCHER = r"""
 import ctypes, os, signal, sys, time
 
 parent = int(sys.argv[1])
+record = sys.argv[2:]  # failed-runs log, run id, start: where to record a run that died unfinished
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 gone = []
 signal.signal(signal.SIGTERM, lambda *_: gone.append(True))
@@ -70,15 +72,48 @@ for pid, start in known.items():
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+finished = sys.stdin.read() == "finished"  # the run says so as it exits; a killed run cannot
+if record and not finished:
+    import json
+    from datetime import datetime, timezone
+    log, run_id, started = record
+    row = {"run_id": run_id, "started_at": started, "ended_at": datetime.now(timezone.utc).isoformat(),
+           "outcome": "failed", "message": "killed: the run ended without finishing (SIGKILL, the OOM killer or a "
+           "crash); its children were stopped and the published warehouse is unchanged"}
+    try:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
+    except OSError:
+        pass
 """
 
 
-def start_watcher() -> subprocess.Popen | None:
-    """Start the watcher that kills this process's children when it dies (see module doc)."""
+_watcher: dict[str, subprocess.Popen] = {}
+
+
+def start_watcher(record: tuple[Path, str, str] | None = None) -> subprocess.Popen | None:
+    """Start the watcher that kills this process's children when it dies (see module doc).
+    `record` = (failed-runs log, run id, start time): a run that dies without calling
+    `finished()` (at exit, or on Ctrl-C) is recorded there as failed, killed."""
     if not Path("/proc").is_dir():
         return None  # not Linux: children are only stopped on Ctrl-C/SIGTERM
-    return subprocess.Popen([sys.executable, "-c", WATCHER, str(os.getpid())], start_new_session=True,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = [sys.executable, "-c", WATCHER, str(os.getpid())] + ([str(v) for v in record] if record else [])
+    watcher = subprocess.Popen(args, start_new_session=True, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, text=True)
+    _watcher["process"] = watcher
+    atexit.register(finished)
+    return watcher
+
+
+def finished() -> None:
+    """Tell the watcher the run ends on its own terms (nothing to record)."""
+    watcher = _watcher.pop("process", None)
+    if watcher and watcher.stdin:
+        try:
+            watcher.stdin.write("finished")
+            watcher.stdin.close()
+        except OSError:
+            pass
 
 
 def children(root: int | None = None) -> list[int]:
@@ -116,6 +151,7 @@ def on_interrupt(cleanup: Callable[[int], None]) -> None:
     build copy, print one line) and exit with 128 + the signal number, without waiting for
     Prefect or dbt to wind down."""
     def handler(signum, _frame):
+        finished()  # recorded as cancelled by `cleanup`, not as killed
         kill_children()
         try:
             cleanup(signum)

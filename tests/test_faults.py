@@ -156,6 +156,9 @@ def test_kill_9_of_the_run_alone_leaves_no_child_running(published):
     while _alive(tree) and time.time() < deadline:
         time.sleep(0.2)
     assert _alive(tree) == []
+    history = subprocess.run([sys.executable, "-m", "lumbung.cli", "runs", "--warehouse", str(warehouse), "--last", "1"],
+                             capture_output=True, text=True)
+    assert "failed" in history.stdout and "killed" in history.stdout  # the run is in the history
 
 
 def test_ctrl_c_stops_the_run_in_seconds_with_one_line_and_records_it(published):
