@@ -22,6 +22,7 @@ import sys
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -367,7 +368,18 @@ def run_history(published: Path) -> list[dict]:
         for line in log.read_text(encoding="utf-8").splitlines():
             if line.strip() and (row := json.loads(line))["run_id"] not in known:
                 rows.append(row)
-    return sorted(rows, key=lambda r: str(r.get("started_at") or ""), reverse=True)
+    return sorted(rows, key=lambda r: _instant(r.get("started_at")), reverse=True)
+
+
+def _instant(value) -> datetime:
+    """A run's start as a datetime, whether it comes from DuckDB or from a JSON line."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _carry_history(published: Path, build: Path) -> None:
