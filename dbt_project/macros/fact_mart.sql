@@ -7,11 +7,7 @@
 with facts as (
     select * from {{ ref('int_facts__conformed') }} where kind = '{{ kind }}'
     {%- if is_incremental() %}
-    and document_id in (
-        select document_id from {{ ref('int_documents__versioned') }}
-        where is_current
-          and (run_id = '{{ var("run_id", "") }}' or document_id not in (select document_id from {{ this }}))
-    )
+    and document_id in ({{ documents_to_build() }})
     {%- endif %}
 )
 

@@ -20,9 +20,5 @@ with checks as (
 
 select * from checks
 {%- if is_incremental() %}
-where document_id in (
-    select document_id from {{ ref('int_documents__versioned') }}
-    where is_current
-      and (run_id = '{{ var("run_id", "") }}' or document_id not in (select document_id from {{ this }}))
-)
+where document_id in ({{ documents_to_build() }})
 {%- endif %}
