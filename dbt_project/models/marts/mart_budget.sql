@@ -68,16 +68,39 @@ with_parent as (
 ),
 
 -- an item is a leaf when none of its sub-items (by the layout's parent, or any code under its
--- code) has a figure in the same table, year, measure and stage
+-- code) has a figure in the same table, year, measure and stage.  Both tests are anti-joins on
+-- equality (a correlated `not exists` with an OR neither hashes nor spills at national scale).
+layout_parents as (
+    select distinct document_id, source_table, year, measure, plan_stage, parent_index as row_index
+    from with_parent
+    where parent_index is not null
+),
+
+-- every proper code prefix of an item with a figure: '1.01.02' gives '1' and '1.01'
+code_ancestors as (
+    select distinct document_id, source_table, year, measure, plan_stage,
+        array_to_string(parts[1:depth], '.') as nomenclature_code
+    from (
+        select document_id, source_table, year, measure, plan_stage, parts,
+            unnest(range(1, len(parts))) as depth
+        from (
+            select document_id, source_table, year, measure, plan_stage,
+                string_split(nomenclature_code, '.') as parts
+            from with_parent
+            where nomenclature_code is not null
+        )
+    )
+),
+
 leaves as (
     select p.*
     from with_parent as p
-    where not exists (
-        select 1 from with_parent as c
-        where c.document_id = p.document_id and c.source_table = p.source_table and c.year = p.year
-          and c.measure = p.measure and c.plan_stage = p.plan_stage
-          and (c.parent_index = p.row_index or starts_with(c.nomenclature_code, p.nomenclature_code || '.'))
-    )
+    anti join layout_parents as lp
+        on lp.document_id = p.document_id and lp.source_table = p.source_table and lp.year = p.year
+        and lp.measure = p.measure and lp.plan_stage = p.plan_stage and lp.row_index = p.row_index
+    anti join code_ancestors as ca
+        on ca.document_id = p.document_id and ca.source_table = p.source_table and ca.year = p.year
+        and ca.measure = p.measure and ca.plan_stage = p.plan_stage and ca.nomenclature_code = p.nomenclature_code
     qualify row_number() over (
         partition by document_id, source_table, row_index, year, measure, plan_stage order by source_column
     ) = 1
