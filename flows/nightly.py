@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from lumbung import pipeline, runlog
 from lumbung.ingest import Parsed, discover, parse_files
 from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
-from lumbung.progress import dbt_progress, ingest_progress
+from lumbung.progress import dbt_progress, ingest_progress, publish_progress, validate_progress
 from lumbung.runners import parse_runner
 
 
@@ -65,13 +65,15 @@ def transform_task(ctx: pipeline.RunContext, show_progress: bool) -> list[str]:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(ctx: pipeline.RunContext, stage: str):
-    return pipeline.run_quality(ctx, stage)
+def validate_task(ctx: pipeline.RunContext, stage: str, show_progress: bool = False):
+    with validate_progress(stage, show_progress) as progress:
+        return pipeline.run_quality(ctx, stage, progress)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(ctx: pipeline.RunContext) -> None:
-    pipeline.publish(ctx)
+def publish_task(ctx: pipeline.RunContext, show_progress: bool = False) -> None:
+    with publish_progress(show_progress) as progress:
+        pipeline.publish(ctx, progress)
 
 
 def _on_failure(flow, flow_run, state) -> None:
@@ -117,11 +119,11 @@ def nightly(
                 logger.info(message)
             else:
                 with pipeline.timed(ctx, "validate raw"):
-                    pipeline.check_gates(validate_task(ctx, "raw"))
+                    pipeline.check_gates(validate_task(ctx, "raw", show_progress))
                 with pipeline.timed(ctx, "transform"):
                     dbt_warnings = transform_task(ctx, show_progress)
                 with pipeline.timed(ctx, "validate staging and marts"):
-                    outcomes = validate_task(ctx, "staging") + validate_task(ctx, "marts")
+                    outcomes = validate_task(ctx, "staging", show_progress) + validate_task(ctx, "marts", show_progress)
                     pipeline.check_gates(outcomes)
             facts = pipeline.count_published_facts(ctx.build)
             coverage = pipeline.coverage_summary(ctx.build)
@@ -129,7 +131,7 @@ def nightly(
             ctx.log(f"{run_id} {summary.files_loaded} loaded, {summary.files_skipped} unchanged, "
                     f"{summary.files_quarantined} quarantined of {summary.files_seen} files; {facts} facts; {message}")
             with pipeline.timed(ctx, "publish"):
-                publish_task(ctx)
+                publish_task(ctx, show_progress)
         except pipeline.PipelineFailed as exc:
             ctx.log(f"{run_id} not published: {exc}")
             pipeline.discard(ctx)

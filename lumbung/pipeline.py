@@ -150,7 +150,7 @@ def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], N
             raise PipelineFailed(str(exc)) from None
 
 
-def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) -> list[str]:
+def run_dbt(ctx: RunContext, on_node: Callable[[str, str, int | None], None] | None = None) -> list[str]:
     """`dbt build` (seeds, models, data tests) against the build copy; returns the warn-level
     tests that found rows (their outcomes are in `audit.expectation_results`).
 
@@ -188,8 +188,9 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str], None] | None = None) 
             if name in NODE_RESULT_EVENTS and node:
                 if node.get("node_status") in ("error", "fail", "runtime error"):
                     failed.append(node["unique_id"])
-                if on_node:
-                    on_node(node["unique_id"], node.get("node_status", ""))
+                if on_node:  # with the number of nodes dbt builds ("3 of 120 OK ...")
+                    data = event["data"]
+                    on_node(node["unique_id"], node.get("node_status", ""), data.get("total") or data.get("num_models"))
             elif event.get("info", {}).get("level") == "error":
                 errors.append(event["info"].get("msg", ""))
     _record_dbt_tests(ctx, tests)
@@ -219,12 +220,13 @@ def _record_dbt_tests(ctx: RunContext, tests: list[dict]) -> None:
         warehouse.append(con, "audit.expectation_results", rows)
 
 
-def run_quality(ctx: RunContext, stage: str) -> list[ExpectationOutcome]:
+def run_quality(ctx: RunContext, stage: str,
+                on_suite: Callable[[str, int], None] | None = None) -> list[ExpectationOutcome]:
     """Run one stage's GX suites on the build copy and store the outcomes in `audit`."""
     with warehouse.connect(ctx.build) as con:
         # a run that rebuilds everything validates every row; otherwise the rows it added
         only_run = None if ctx.rebuild_all else ctx.run_id
-        outcomes = validate_stage(con, stage, ctx.published.parent / "quality", only_run)
+        outcomes = validate_stage(con, stage, ctx.published.parent / "quality", only_run, on_suite)
         stamp = warehouse.now()
         warehouse.append(con, "audit.expectation_results", [
             {"run_id": ctx.run_id, "validated_at": stamp, **o.__dict__} for o in outcomes
@@ -408,15 +410,22 @@ def _carry_failed_runs(published: Path, build: Path) -> None:
 COMPACT_ABOVE = 0.3  # share of free blocks above which a build copy is rewritten before it is published
 
 
-def publish(ctx: RunContext) -> None:
+def publish(ctx: RunContext, on_step: Callable[[str, int], None] | None = None) -> None:
     """Atomically replace the published warehouse with the validated build copy (rewritten
-    compactly first when rebuilt tables left much of the file free: re-runs do not grow it)."""
+    compactly first when rebuilt tables left much of the file free: re-runs do not grow it).
+    `on_step(step, total)` is called after each step (for progress display)."""
+    step = on_step or (lambda _step, _total: None)
     with warehouse.connect(ctx.build) as con:
         con.execute("checkpoint")
-    if warehouse.free_share(ctx.build) > COMPACT_ABOVE:
+    compact = warehouse.free_share(ctx.build) > COMPACT_ABOVE
+    steps = 3 if compact else 2
+    step("checkpoint", steps)
+    if compact:
         with timed(ctx, "compact"):
             warehouse.compact(ctx.build)
+        step("compact", steps)
     os.replace(ctx.build, ctx.published)
+    step("replace published file", steps)
     _failed_runs_log(ctx.published).unlink(missing_ok=True)  # now part of audit.runs
 
 

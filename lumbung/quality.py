@@ -24,6 +24,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -98,23 +99,28 @@ def _select(con: duckdb.DuckDBPyConnection, suite, table: str, run_id: str | Non
 
 
 def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path,
-                   run_id: str | None = None) -> list[ExpectationOutcome]:
+                   run_id: str | None = None,
+                   on_suite: Callable[[str, int], None] | None = None) -> list[ExpectationOutcome]:
     """Run every suite of `stage` against the tables of the warehouse behind `con`.
 
     `workdir` is where the run's GX project copy lives (see `working_project`); with `run_id`,
     row-by-row suites read only the rows of the documents that run loaded (see `_select`).
+    `on_suite(name, total)` is called after each suite (for progress display).
     """
     from great_expectations.checkpoint import UpdateDataDocsAction
 
     context = _context(working_project(workdir))
     datasource = context.data_sources.add_or_update_pandas("lumbung")
     outcomes: list[ExpectationOutcome] = []
-    for suite in suites_for(context, stage):
+    suites = suites_for(context, stage)
+    for suite in suites:
         table = suite.meta["table"]
         chunks = []
         for frame in _frames(con, _select(con, suite, table, run_id), (suite.meta or {}).get("rows") == RUN_ROWS):
             chunks.append(_run_suite(context, datasource, suite, table, stage, frame, UpdateDataDocsAction))
         outcomes.extend(chunks[0] if len(chunks) == 1 else _merge(chunks, suite))
+        if on_suite:
+            on_suite(suite.name, len(suites))
     return outcomes
 
 
