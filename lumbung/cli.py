@@ -388,6 +388,10 @@ def inspect(
     except (UnreadableDocument, DetectionError, PinFileError) as exc:
         typer.echo(f"lumbung inspect: {report}: {exc}", err=True)
         raise typer.Exit(1)
+    result = extract_document(lines, meta.default_year, meta.period_end_year)
+    labels = list(dict.fromkeys(record.source_table for record in result.tables))
+    if table and table not in labels:
+        raise fail("inspect", f"{report}: no table {table!r}; its tables: {', '.join(labels) or 'none'}")
     if show_text:
         for number, text in enumerate(lines, start=1):
             page = doc.page_of(number)
@@ -398,7 +402,6 @@ def inspect(
                f"{meta.period_start_year}-{meta.period_end_year}, {meta.identified_by}")
     for what, line in _evidence_lines(meta):
         typer.echo(f"  evidence {what}: {line}")
-    result = extract_document(lines, meta.default_year, meta.period_end_year)
     typer.echo(_coverage_line(result.coverage))
     for record, cov in zip(result.tables, result.coverage):
         if table and record.source_table != table:

@@ -76,6 +76,8 @@ def test_query_export_inspect_say_what_is_missing(tmp_path):
     one_line_failure(runner.invoke(app, ["export", str(tmp_path / "out"), "--warehouse", str(tmp_path / "none.duckdb")]),
                      "no warehouse at")
     one_line_failure(runner.invoke(app, ["inspect", str(tmp_path / "report.pdf")]), "report.pdf", "no such file")
+    one_line_failure(runner.invoke(app, ["inspect", str(REPORTS["petir"]), "--table", "Tabel 99.9"]),
+                     REPORTS["petir"].name, "no table 'Tabel 99.9'", "Tabel")
 
 
 def test_query_reports_a_locked_warehouse_in_one_line(published):
