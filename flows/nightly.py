@@ -132,6 +132,9 @@ def nightly(
                     f"{summary.files_quarantined} quarantined of {summary.files_seen} files; {facts} facts; {message}")
             with pipeline.timed(ctx, "publish"):
                 publish_task(ctx, show_progress)
+            if not same_as or not pipeline.report_path(published).exists():
+                with pipeline.timed(ctx, "report"):
+                    pipeline.refresh_report(ctx, logger)
         except pipeline.PipelineFailed as exc:
             ctx.log(f"{run_id} not published: {exc}")
             pipeline.discard(ctx)

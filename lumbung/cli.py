@@ -303,6 +303,26 @@ def export(
 
 
 @app.command()
+def report(
+    warehouse: Path = Warehouse,
+    out: Path = typer.Option(None, "--out", help="The HTML file (default: report.html beside the warehouse)."),
+    kabupaten: str = typer.Option(None, "--kabupaten", help="Only kabupaten/kota whose name contains this."),
+) -> None:
+    """Write the warehouse as one HTML page with charts (budget plan vs realisation by program,
+    coverage, quarantine, mismatches, unresolved names), opened from disk with no server."""
+    from lumbung.report import write_report
+
+    open_published("report", warehouse).close()  # one-line failure when missing or locked
+    out = out or warehouse.parent / "report.html"
+    try:
+        counts = write_report(warehouse, out, kabupaten)
+    except OSError as exc:
+        raise fail("report", f"cannot write {out}: {exc.strerror}") from None
+    typer.echo(f"wrote {out} ({counts['kecamatan']} kecamatan, {counts['documents']} reports, "
+               f"{counts['bytes'] // 1024} KB; open it in a browser)")
+
+
+@app.command()
 def docs(
     warehouse: Path = Warehouse,
     out_dir: Path = typer.Option(None, "--out", help="Folder for index.html (default: docs/ beside the warehouse)."),

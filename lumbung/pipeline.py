@@ -26,6 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+import duckdb
+
 from lumbung import warehouse
 from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
@@ -427,6 +429,24 @@ def publish(ctx: RunContext, on_step: Callable[[str, int], None] | None = None) 
     os.replace(ctx.build, ctx.published)
     step("replace published file", steps)
     _failed_runs_log(ctx.published).unlink(missing_ok=True)  # now part of audit.runs
+
+
+def report_path(published: Path) -> Path:
+    return published.parent / "report.html"
+
+
+def refresh_report(ctx: RunContext, logger) -> None:
+    """Rewrite the HTML report (lumbung.report) from the warehouse just published.  The
+    warehouse is published whatever happens here: a failure is a warning, not a failed run."""
+    from lumbung.report import write_report
+
+    try:
+        counts = write_report(ctx.published, report_path(ctx.published))
+    except (OSError, duckdb.Error) as exc:
+        logger.warning("report not written: %s", exc)
+        return
+    if ctx.log:
+        ctx.log(f"{ctx.run_id} report: {report_path(ctx.published)} ({counts['documents']} reports)")
 
 
 def discard(ctx: RunContext) -> None:

@@ -4,7 +4,6 @@ its earlier version (real Prefect flow, dbt, GX and DuckDB)."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from lumbung.detect import detect_document
 from lumbung.documents import read_document
 from lumbung.extract.engine import extract_document
-from tests.conftest import REPORTS, query
+from tests.conftest import REPORTS, copy_reports, query
 
 pytestmark = pytest.mark.pipeline
 
@@ -23,9 +22,7 @@ DAMAGED_CELL = "75.6#2.0O0"  # Serang Tabel 2.1 line 306 writes 75.692.000
 def mixed(prefect_harness, tmp_path_factory):
     from flows.nightly import nightly
 
-    raw = tmp_path_factory.mktemp("mixed")
-    for name in ("petir", "seririt", "randuagung"):
-        shutil.copy2(REPORTS[name], raw / REPORTS[name].name)
+    raw = copy_reports(tmp_path_factory.mktemp("mixed"), ("petir", "seririt", "randuagung"))
     petir_lines = REPORTS["petir"].read_text(encoding="utf-8").splitlines()
     (raw / "empty.txt").write_bytes(b"")
     (raw / "scan.pdf").write_bytes(b"%PDF-1.7\n\x00\x01\x02" + bytes(range(256)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import copy_reports
 
 pytestmark = pytest.mark.pipeline
 
@@ -52,10 +51,7 @@ def test_prefect_yaml_deployment_runs_on_a_worker(tmp_path):
             except OSError:
                 assert time.time() < deadline and server.poll() is None, "the Prefect server did not start"
                 time.sleep(1)
-        raw = tmp_path / "raw"
-        raw.mkdir()
-        for path in REPORTS.values():
-            shutil.copy2(path, raw / path.name)
+        raw = copy_reports(tmp_path / "raw")
         warehouse = tmp_path / "wh" / "lumbung.duckdb"
         _prefect(["work-pool", "create", "lumbung-test", "--type", "process"], env)
         _prefect(["--no-prompt", "deploy", "--name", "lumbung-nightly", "--pool", "lumbung-test"], env)

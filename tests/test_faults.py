@@ -5,7 +5,7 @@ open, and the next run must complete."""
 from __future__ import annotations
 
 import os
-import shutil
+import re
 import signal
 import subprocess
 import sys
@@ -38,44 +38,6 @@ def state(warehouse: Path) -> tuple:
         con.close()
 
 
-def run_on_a_terminal(raw: Path, warehouse: Path) -> tuple[int, str]:
-    """`lumbung run` with its output on a pseudo-terminal (as a person starts it): exit code and
-    what the terminal showed, escape sequences removed."""
-    import pty
-    import re
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lumbung.cli", "run", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, start_new_session=True,
-        env={**os.environ, "COLUMNS": "200", "TERM": "xterm"})
-    os.close(follower)
-    shown = bytearray()
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the run ended
-            break
-        if not chunk:
-            break
-        shown.extend(chunk)
-    os.close(leader)
-    code = process.wait(timeout=600)
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", shown.decode("utf-8", "replace"))
-    return code, text.replace("\r", "\n")
-
-
-@pytest.fixture(scope="module")
-def first_run_on_a_terminal(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    for path in REPORTS.values():
-        shutil.copy2(path, raw / path.name)
-    warehouse = tmp_path_factory.mktemp("wh") / "lumbung.duckdb"
-    code, shown = run_on_a_terminal(raw, warehouse)
-    assert code == 0, shown[-3000:]
-    return raw, warehouse, shown
-
-
 @pytest.fixture(scope="module")
 def published(first_run_on_a_terminal):
     raw, warehouse, _shown = first_run_on_a_terminal
@@ -83,8 +45,6 @@ def published(first_run_on_a_terminal):
 
 
 def test_a_run_on_a_terminal_shows_each_stage_with_its_total(first_run_on_a_terminal):
-    import re
-
     _raw, _warehouse, shown = first_run_on_a_terminal
     for stage in ("ingest", "dbt build", "validate raw", "validate staging", "validate marts", "publish"):
         done = re.findall(rf"{stage} .*? (\d+)/(\d+)", shown)

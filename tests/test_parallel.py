@@ -9,7 +9,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import copy_reports
 
 pytestmark = pytest.mark.pipeline
 
@@ -33,10 +33,7 @@ def marts(warehouse) -> dict:
 
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory):
-    d = tmp_path_factory.mktemp("raw")
-    for path in REPORTS.values():
-        shutil.copy2(path, d / path.name)
-    return d
+    return copy_reports(tmp_path_factory.mktemp("raw"))
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -14,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPORTS, query
+from tests.conftest import REPORTS, copy_reports, query
 
 pytestmark = pytest.mark.pipeline
 
@@ -34,10 +33,7 @@ CONTRACT = {
 
 @pytest.fixture(scope="module")
 def raw_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("raw")
-    for path in REPORTS.values():
-        shutil.copy2(path, d / path.name)
-    return d
+    return copy_reports(tmp_path_factory.mktemp("raw"))
 
 
 @pytest.fixture(scope="module")
@@ -426,6 +422,37 @@ def test_a_plain_sum_of_mart_budget_gives_the_reports_own_totals(first_run):
     # one plan stage per document, year and measure
     assert query(warehouse, """select count(*) from (select document_id, year, measure from marts.mart_budget
         group by all having count(distinct plan_stage) > 1)""") == [(0,)]
+
+
+def test_the_semantic_layer_metrics_compute_the_plain_sums(first_run):
+    """The metrics of _marts__semantic.yml as dbt parsed them (semantic_manifest.json), evaluated on
+    mart_budget the way MetricFlow does (measure expressions summed, derived metrics from them)."""
+    warehouse, _ = first_run
+    manifest = json.loads((warehouse.parent / "dbt_target" / "semantic_manifest.json").read_text())
+    [model] = [m for m in manifest["semantic_models"] if m["name"] == "budget"]
+    assert model["node_relation"]["alias"] == "mart_budget"
+    for dimension in model["dimensions"]:  # each dimension is an expression the warehouse evaluates
+        query(warehouse, f"select {dimension.get('expr') or dimension['name']} from marts.mart_budget limit 1")
+    measures = ", ".join(f"sum({m['expr']}) as {m['name']}" for m in model["measures"])
+    got = {(k, y): row for k, y, *row in query(warehouse, f"""
+        select kecamatan, year, {measures} from marts.mart_budget group by all""")}
+    names = [m["name"] for m in model["measures"]]
+    expected = {(k, y): (plan, real, plan if real is not None else None) for k, y, plan, real in query(warehouse, """
+        select kecamatan, year, sum(value) filter (where measure = 'plan'), sum(value) filter (where measure = 'realisation')
+        from marts.mart_budget group by all""")}
+    assert {key: dict(zip(names, row)) for key, row in got.items()} == {
+        key: {"pagu_amount": plan, "realisasi_amount": real, "pagu_with_realisation_amount": both}
+        for key, (plan, real, both) in expected.items()}
+    metrics = {m["name"]: m for m in manifest["metrics"]}
+    assert metrics["pagu"]["type_params"]["measure"]["name"] == "pagu_amount"
+    assert metrics["realisasi"]["type_params"]["measure"]["name"] == "realisasi_amount"
+    rate = metrics["capaian_anggaran_persen"]["type_params"]["expr"]
+    plan, real, both = expected[("Seririt", 2023)]
+    [(value,)] = query(warehouse, f"select {rate} from (select {real} as realisasi, {both} as pagu_with_realisation)")
+    assert abs(float(value) - float(real) * 100 / float(plan)) < 1e-9
+    # the time spines MetricFlow needs: every day of every year
+    assert query(warehouse, """select count(*) from marts.dim_year y
+        where (select count(*) from marts.dim_date d where d.year = y.year) not in (365, 366)""") == [(0,)]
 
 
 def test_target_vs_realisation_and_indicators_hold_each_fact_once(first_run):

@@ -16,6 +16,7 @@ non-empty cell ends in some column, and the caller records that the row was move
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from lumbung.extract.cells import cell_kind
@@ -33,7 +34,11 @@ ROW_SHIFT = 1.0  # moving the whole row (a page that lost its left columns) cost
 def fit_cost(kind: str, column: Column, neutral: bool = False) -> float:
     """How badly a cell of `kind` fits `column` (0 = a natural fit).  `neutral` treats money
     and indicator columns alike (used before the money columns are known)."""
-    role = column.role
+    return _fit(kind, column.role, column.metric, neutral)
+
+
+@functools.cache
+def _fit(kind: str, role: str, metric: str | None, neutral: bool) -> float:
     if kind == "empty":
         return 0.0
     if neutral and role == "measure":
@@ -42,7 +47,7 @@ def fit_cost(kind: str, column: Column, neutral: bool = False) -> float:
         return {"code": 0.0, "number": 0.0, "label": 1.0}.get(kind, MISMATCH)
     if role == "row_number":
         return {"number": 0.0, "code": 0.0, "label": 0.0, "text": 3.0}.get(kind, MISMATCH)
-    if role == "measure" and column.metric == "budget":
+    if role == "measure" and metric == "budget":
         return {"money": 0.0, "marker": 0.0, "overflow": 0.0, "number": 1.0, "code": 1.0}.get(kind, MISMATCH)
     if role == "measure":
         return {"number": 0.0, "marker": 0.0, "overflow": 0.0, "code": 0.5, "money": 6.0}.get(kind, MISMATCH)
@@ -98,31 +103,40 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
     width = len(columns)
     n = len(items)
     inf = float("inf")
+    # per column: what a change of shift after it costs, and whether code fragments may share it
+    change = [SHIFT_CHANGE * (AFTER_ROW_NUMBER if c.role == "row_number" else 1.0) for c in columns]
+    is_code = [c.role == "code" for c in columns]
     # best[i][j]: cost of placing items[:i+1] with item i in column j
     best = [[inf] * width for _ in range(n)]
     back: list[list[int]] = [[-1] * width for _ in range(n)]
     for i, (pos, _cell, kind) in enumerate(items):
+        fits = [_fit(kind, c.role, c.metric, neutral) for c in columns]
+        row, links = best[i], back[i]
+        if i == 0:
+            for j in range(width):
+                shift = pos - offset - j
+                row[j] = SHIFT * abs(shift) + fits[j] + (ROW_SHIFT if shift else 0.0)
+            continue
+        prev_row = best[i - 1]
+        prev_pos, _prev_cell, prev_kind = items[i - 1]
+        fragment = kind in ("code", "number") and prev_kind in ("code", "number")
+        placed = [prev for prev in range(width) if prev_row[prev] < inf]
         for j in range(width):
             shift = pos - offset - j
-            here = SHIFT * abs(shift) + fit_cost(kind, columns[j], neutral)
-            if i == 0:
-                best[i][j] = here + (ROW_SHIFT if shift else 0.0)
-                continue
-            prev_pos, _prev_cell, prev_kind = items[i - 1]
             cost, k = inf, -1
-            for prev in range(j):
-                if best[i - 1][prev] < inf:
-                    change = SHIFT_CHANGE * (AFTER_ROW_NUMBER if columns[prev].role == "row_number" else 1.0)
-                    c = best[i - 1][prev] + change * abs(shift - (prev_pos - offset - prev))
-                    if c < cost:
-                        cost, k = c, prev
-            if columns[j].role == "code" and kind in ("code", "number") and prev_kind in ("code", "number"):
-                c = best[i - 1][j] + MERGE_COST  # another fragment of the same code
+            for prev in placed:
+                if prev >= j:
+                    break
+                c = prev_row[prev] + change[prev] * abs(shift - (prev_pos - offset - prev))
+                if c < cost:
+                    cost, k = c, prev
+            if fragment and is_code[j]:
+                c = prev_row[j] + MERGE_COST  # another fragment of the same code
                 if c < cost:
                     cost, k = c, j
             if cost < inf:
-                best[i][j] = cost + here
-                back[i][j] = k
+                row[j] = cost + (SHIFT * abs(shift) + fits[j])
+                links[j] = k
     j = min(range(width), key=lambda c: best[n - 1][c])
     total = best[n - 1][j]
     placement = [0] * n

@@ -91,7 +91,7 @@ class Header:
 
 def _normalise_row(cells: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """A row's cells without spaces inside words (`Targ et` = `Target`) and trailing blanks."""
-    norm = [re.sub(r"\s+", "", c).lower() for c in cells]
+    norm = ["".join(c.split()).lower() for c in cells]
     while norm and not norm[-1]:
         norm.pop()
     return tuple(norm)

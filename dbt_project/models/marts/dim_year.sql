@@ -1,4 +1,4 @@
--- Every year a fact or a document period speaks about.
+-- Every year a fact or a document period speaks about (also the semantic layer's yearly time spine).
 with years as (
     select distinct year from {{ ref('int_facts__conformed') }}
     union
@@ -7,6 +7,7 @@ with years as (
 
 select
     cast(year as integer) as year,
+    make_date(cast(year as integer), 1, 1) as year_start,
     cast(year >= 2021 as boolean) as is_permendagri_90_era,
     cast((year - 2019) // 5 as integer) as rpjmd_cycle_from_2019
 from years

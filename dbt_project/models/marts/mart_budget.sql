@@ -187,6 +187,7 @@ select
     d.kabupaten_kota,
     d.provinsi,
     l.plan_stage,
+    bool_or(l.measure = 'realisation') over (partition by l.document_id, l.year) as realisation_reported,
     -- lineage
     l.source_table,
     cast(l.source_line as integer) as source_line,

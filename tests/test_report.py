@@ -1,0 +1,107 @@
+"""The HTML report as a reader meets it: written by the nightly run beside the warehouse, opened
+from disk in a real headless browser (Debian's chromium), its charts drawn for each kecamatan
+and adding up to the budget mart; `lumbung report` for one kabupaten/kota."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lumbung.cli import app
+from tests.conftest import query
+
+pytestmark = pytest.mark.pipeline
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def rendered(page: Path, fragment: str = "") -> str:
+    """The page's DOM after its scripts ran, from headless chromium."""
+    if BROWSER is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (.ci/run installs it with apt-get)")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    result = subprocess.run(
+        [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+         "--dump-dom", page.resolve().as_uri() + fragment],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def published(first_run_on_a_terminal):
+    _raw, warehouse, _shown = first_run_on_a_terminal
+    return warehouse
+
+
+def plan_totals(warehouse: Path, kecamatan_id: str) -> dict[tuple[str, int], Decimal]:
+    return {(d, y): v for d, y, v in query(warehouse, f"""
+        select document_id, year, sum(value) from marts.mart_budget
+        where kecamatan_id = '{kecamatan_id}' and measure = 'plan' group by all""")}
+
+
+def test_the_nightly_run_writes_a_page_whose_charts_add_up_to_the_budget_mart(published):
+    page = published.parent / "report.html"
+    assert page.is_file()
+    places = query(published, "select distinct kecamatan_id from marts.mart_budget order by 1")
+    assert len(places) == 4
+    for (kecamatan_id,) in places:
+        dom = rendered(page, f"#kec={kecamatan_id}")
+        assert 'data-ready="yes"' in dom, "the page's script did not finish"
+        assert f'data-kecamatan="{kecamatan_id}"' in dom
+        expected = plan_totals(published, kecamatan_id)
+        drawn = {}
+        for section in re.split(r'(?=<section class="doc")', dom)[1:]:
+            document_id = re.search(r'data-document="([^"]+)"', section).group(1)
+            headings = [int(y) for y in re.findall(r"<h4>Anggaran (\d{4}):", section)]
+            totals = re.findall(r'<svg class="chart budget"[^>]*data-plan-total="([^"]+)"', section)
+            assert len(headings) == len(totals)
+            # every budget chart has bars, and each bar a width
+            widths = re.findall(r'<rect class="bar (?:plan|realisation)"[^>]*width="([^"]+)"', section)
+            assert widths and all(float(w) > 0 for w in widths)
+            for year, total in zip(headings, totals):
+                if float(total):
+                    drawn[(document_id, year)] = Decimal(total)
+        assert drawn.keys() == {k for k, v in expected.items() if v}
+        for key, value in drawn.items():
+            assert abs(value - expected[key]) < 1, key
+        # how the report's numbers were accounted for, drawn as a chart too
+        assert re.search(r'<svg class="chart coverage"[^>]*>.*?<rect class="bar facts"', dom, re.S)
+
+
+def test_mismatches_are_listed_with_their_amounts(published):
+    (document_id, kecamatan_id, count), = query(published, """
+        select r.document_id, d.kecamatan_id, count(*) from audit.reconciliation as r
+        inner join marts.dim_document as d using (document_id)
+        where r.status = 'mismatch' group by all order by count(*) desc limit 1""")
+    dom = rendered(published.parent / "report.html", f"#kec={kecamatan_id}")
+    section = dom.split(f'data-document="{document_id}"', 1)[1].split("</section>", 1)[0]
+    assert f"Reconciliation mismatches: {count} " in section
+    stated, = query(published, f"""
+        select stated_value from audit.reconciliation where document_id = '{document_id}' and status = 'mismatch'
+        order by abs(difference) desc limit 1""")[0]
+    assert f"Rp {int(stated):,}".replace(",", ".") in section
+
+
+def test_report_command_for_one_kabupaten(published, tmp_path):
+    out = tmp_path / "buleleng.html"
+    result = CliRunner().invoke(app, ["report", "--warehouse", str(published), "--out", str(out),
+                                      "--kabupaten", "buleleng"])
+    assert result.exit_code == 0, result.output
+    assert "1 kecamatan" in result.output
+    dom = rendered(out)
+    assert 'data-ready="yes"' in dom and "Seririt" in dom and "Petir" not in dom
+
+
+def test_report_without_a_warehouse_fails_in_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "no warehouse at" in result.output
