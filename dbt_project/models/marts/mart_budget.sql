@@ -13,7 +13,9 @@
 --      (sub kegiatan before kegiatan before program), then with the most items, then whose items
 --      come closest to the total it states, then the first in the report;
 --   3. leaf: in that table, an item none of whose sub-items has a figure of the same year and
---      measure; a report giving only program-level figures has programs as leaves.
+--      measure; a report giving only program-level figures has programs as leaves.  When these
+--      leaves miss the total the table states, but taking an item's own amount instead of its
+--      sub-items' (where those do not add up to it) meets the total, that reading is taken.
 -- Stated totals stay in the fact tables and are compared with these sums in
 -- audit_budget_reconciliation.
 with documents as (
@@ -56,15 +58,42 @@ totals as (
 ),
 
 hierarchy as (
-    select document_id, source_table, row_index, parent_index, item_level, item_name, nomenclature_code
+    select document_id, source_table, row_index, item_index, parent_index, item_level, item_name, nomenclature_code
     from {{ ref('int_items__hierarchy') }}
 ),
 
+-- each item with its container and its containers' containers (nearest first, four levels up)
 with_parent as (
-    select i.*, h.parent_index
+    select
+        i.*,
+        h.parent_index,
+        h.item_index,
+        list_filter([h.parent_index, h2.parent_index, h3.parent_index, h4.parent_index], lambda x: x is not null) as ancestors
     from items as i
     left join hierarchy as h
         on h.document_id = i.document_id and h.source_table = i.source_table and h.row_index = i.row_index
+    left join hierarchy as h2
+        on h2.document_id = i.document_id and h2.source_table = i.source_table and h2.row_index = h.parent_index
+    left join hierarchy as h3
+        on h3.document_id = i.document_id and h3.source_table = i.source_table and h3.row_index = h2.parent_index
+    left join hierarchy as h4
+        on h4.document_id = i.document_id and h4.source_table = i.source_table and h4.row_index = h3.parent_index
+),
+
+-- every proper code prefix of each item's code: '1.01.02' gives '1' and '1.01'
+code_prefixes as (
+    select document_id, source_table, year, measure, plan_stage, row_index,
+        array_to_string(parts[1:depth], '.') as prefix
+    from (
+        select document_id, source_table, year, measure, plan_stage, row_index, parts,
+            unnest(range(1, len(parts))) as depth
+        from (
+            select document_id, source_table, year, measure, plan_stage, row_index,
+                string_split(nomenclature_code, '.') as parts
+            from with_parent
+            where nomenclature_code is not null
+        )
+    )
 ),
 
 -- an item is a leaf when none of its sub-items (by the layout's parent, or any code under its
@@ -76,20 +105,10 @@ layout_parents as (
     where parent_index is not null
 ),
 
--- every proper code prefix of an item with a figure: '1.01.02' gives '1' and '1.01'
+-- the codes some item with a figure is under
 code_ancestors as (
-    select distinct document_id, source_table, year, measure, plan_stage,
-        array_to_string(parts[1:depth], '.') as nomenclature_code
-    from (
-        select document_id, source_table, year, measure, plan_stage, parts,
-            unnest(range(1, len(parts))) as depth
-        from (
-            select document_id, source_table, year, measure, plan_stage,
-                string_split(nomenclature_code, '.') as parts
-            from with_parent
-            where nomenclature_code is not null
-        )
-    )
+    select distinct document_id, source_table, year, measure, plan_stage, prefix as nomenclature_code
+    from code_prefixes
 ),
 
 leaves as (
@@ -132,6 +151,79 @@ chosen as (
     ) = 1
 ),
 
+-- where the deepest items of the chosen table do not add up to the total the table states, but
+-- taking an item's own amount instead of its sub-items' (where they do not add up to it,
+-- audit.reconciliation: mismatch) does, that is the table's reading: the report's figures at
+-- the level where they agree with the report's own total (a sub kegiatan lost in the PDF
+-- conversion, or mistyped, does not change the total)
+cut_items as (
+    select distinct p.document_id, p.source_table, p.year, p.measure, p.plan_stage, p.row_index, p.nomenclature_code
+    from with_parent as p
+    inner join {{ ref('audit_reconciliation') }} as r
+        on r.check_type = 'parent_vs_children' and r.status in ('mismatch')
+        and r.document_id = p.document_id and r.source_table = p.source_table and r.row_index = p.item_index
+        and r.kind = case p.measure when 'plan' then 'target' else 'realisation' end
+        and r.year = p.year and r.variant is not distinct from p.variant and r.month is null
+),
+
+-- items under such an item, by the hierarchy (where codes are known it follows them: a kegiatan
+-- repeated in another part of the table keeps its own sub kegiatan)
+under_cut as (
+    select distinct a.document_id, a.source_table, a.year, a.measure, a.plan_stage, a.row_index
+    from (select *, unnest(ancestors) as ancestor from with_parent) as a
+    inner join cut_items as k
+        on k.document_id = a.document_id and k.source_table = a.source_table and k.year = a.year
+        and k.measure = a.measure and k.plan_stage = a.plan_stage and k.row_index = a.ancestor
+),
+
+consistent_leaves as (
+    select *
+    from (
+        select * from leaves
+        union all by name
+        select p.*
+        from with_parent as p
+        semi join cut_items as k
+            on k.document_id = p.document_id and k.source_table = p.source_table and k.year = p.year
+            and k.measure = p.measure and k.plan_stage = p.plan_stage and k.row_index = p.row_index
+    ) as b
+    anti join under_cut as u
+        on u.document_id = b.document_id and u.source_table = b.source_table and u.year = b.year
+        and u.measure = b.measure and u.plan_stage = b.plan_stage and u.row_index = b.row_index
+    qualify row_number() over (
+        partition by document_id, source_table, row_index, year, measure, plan_stage order by source_column
+    ) = 1
+),
+
+readings as (
+    select
+        c.document_id, c.source_table, c.year, c.measure, c.plan_stage,
+        abs(c.leaf_sum - c.stated_total) > {{ var('reconciliation_tolerance', 1) }}
+            and abs(s.consistent_sum - c.stated_total) <= {{ var('reconciliation_tolerance', 1) }} as at_consistent_level
+    from chosen as c
+    left join (
+        select document_id, source_table, year, measure, plan_stage, sum(value) as consistent_sum
+        from consistent_leaves
+        group by all
+    ) as s
+        on s.document_id = c.document_id and s.source_table = c.source_table and s.year = c.year
+        and s.measure = c.measure and s.plan_stage = c.plan_stage
+),
+
+budget_leaves as (
+    select l.*
+    from leaves as l
+    semi join readings as r
+        on r.document_id = l.document_id and r.source_table = l.source_table and r.year = l.year
+        and r.measure = l.measure and r.plan_stage = l.plan_stage and not coalesce(r.at_consistent_level, false)
+    union all by name
+    select l.*
+    from consistent_leaves as l
+    semi join readings as r
+        on r.document_id = l.document_id and r.source_table = l.source_table and r.year = l.year
+        and r.measure = l.measure and r.plan_stage = l.plan_stage and r.at_consistent_level
+),
+
 -- the item's ancestors (up to four levels up), to give each level's code and name as columns
 lineage as (
     select
@@ -140,7 +232,7 @@ lineage as (
         p2.item_level as l2_level, p2.nomenclature_code as l2_code, p2.item_name as l2_name,
         p3.item_level as l3_level, p3.nomenclature_code as l3_code, p3.item_name as l3_name,
         p4.item_level as l4_level, p4.nomenclature_code as l4_code, p4.item_name as l4_name
-    from leaves as l
+    from budget_leaves as l
     inner join chosen as c
         on c.document_id = l.document_id and c.source_table = l.source_table and c.year = l.year
         and c.measure = l.measure and c.plan_stage = l.plan_stage
