@@ -25,6 +25,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,6 +143,7 @@ def show(title: str, result: dict, full: float | None = None) -> None:
         print("  " + ", ".join(f"{k} {v:.1f}s" for k, v in result["stages"].items()))
     if result["rc"]:
         print("  " + "\n  ".join(result["tail"]))
+    sys.stdout.flush()
 
 
 def main() -> None:
@@ -155,9 +157,21 @@ def main() -> None:
     raw.mkdir(parents=True, exist_ok=True)
     chosen = places(args.seed)
     started = time.perf_counter()
-    make_reports(raw, chosen, 0, args.n)
+    made = work / "reports.json"  # the reports a previous call made here (they are deterministic)
+    wanted = {"n": args.n, "seed": args.seed}
+    known = json.loads(made.read_text()) if made.exists() else {}
+    if {k: known.get(k) for k in wanted} == wanted and all((raw / f).exists() for f in known["files"]):
+        for extra in set(p.name for p in raw.iterdir()) - set(known["files"]):  # the 10 added last time
+            (raw / extra).unlink()
+        print(f"reusing the {args.n} reports made before in {raw}")
+    else:
+        for old in raw.iterdir():
+            old.unlink()
+        make_reports(raw, chosen, 0, args.n)
+        made.write_text(json.dumps({**wanted, "files": sorted(p.name for p in raw.iterdir())}))
+    shutil.rmtree(warehouse.parent, ignore_errors=True)  # the full run starts from no warehouse
     print(f"{args.n} synthetic reports in {raw} ({time.perf_counter() - started:.1f} s to make); "
-          f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+          f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}", flush=True)
     full = run(raw, warehouse)
     show("full run", full)
     show("no-op re-run", run(raw, warehouse), full["wall"])

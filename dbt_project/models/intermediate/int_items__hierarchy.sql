@@ -3,8 +3,21 @@
 -- parent both have codes, the parent is the nearest item above with that code instead (a sub
 -- kegiatan numbered `2.5` as if it were a kegiatan, a program line repeated in the middle of
 -- its kegiatan). `parent_from` says which.
+-- A table, incremental keyed on the document (like the fact marts): the budget mart and the
+-- reconciliation read it several times, and as a view it was computed again each time (out of
+-- memory at 10,000 reports).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='document_id',
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where document_id not in (select document_id from {{ ref('int_documents__versioned') }} where is_current)"
+) }}
 with items as (
     select * from {{ ref('stg_lumbung__table_items') }}
+    {%- if is_incremental() %}
+    where document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 -- each item's official code: as decided for its facts, or, for an item without facts (a
@@ -13,6 +26,9 @@ fact_codes as (
     select document_id, source_table, row_index, any_value(nomenclature_code) as nomenclature_code
     from {{ ref('int_facts__conformed') }}
     where nomenclature_code is not null
+    {%- if is_incremental() %}
+        and document_id in (select document_id from items)
+    {%- endif %}
     group by all
 ),
 
@@ -20,6 +36,9 @@ match_codes as (
     select document_id, source_table, row_index, matched_code as nomenclature_code
     from {{ ref('int_items__name_matched') }}
     where accepted
+    {%- if is_incremental() %}
+        and document_id in (select document_id from items)
+    {%- endif %}
 ),
 
 item_codes as (

@@ -23,12 +23,18 @@ with documents as (
     from {{ ref('dim_document') }} as d
     inner join {{ ref('dim_kecamatan') }} as k on k.kecamatan_id = d.kecamatan_id
     where d.is_current
+    {%- if is_incremental() %}
+        -- incremental, keyed on the document like the fact marts (every rule below is per document)
+        and d.document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 budget_facts as (
-    select *, 'plan' as measure from {{ ref('fct_target') }} where metric = 'budget' and month is null
+    select *, 'plan' as measure from {{ ref('fct_target') }}
+    where metric = 'budget' and month is null and document_id in (select document_id from documents)
     union all by name
-    select *, 'realisation' as measure from {{ ref('fct_realisation') }} where metric = 'budget' and month is null
+    select *, 'realisation' as measure from {{ ref('fct_realisation') }}
+    where metric = 'budget' and month is null and document_id in (select document_id from documents)
 ),
 
 staged as (
@@ -60,6 +66,7 @@ totals as (
 hierarchy as (
     select document_id, source_table, row_index, item_index, parent_index, item_level, item_name, nomenclature_code
     from {{ ref('int_items__hierarchy') }}
+    where document_id in (select document_id from documents)
 ),
 
 -- each item with its container and its containers' containers (nearest first, four levels up)
@@ -160,7 +167,7 @@ cut_items as (
     select distinct p.document_id, p.source_table, p.year, p.measure, p.plan_stage, p.row_index, p.nomenclature_code
     from with_parent as p
     inner join {{ ref('audit_reconciliation') }} as r
-        on r.check_type = 'parent_vs_children' and r.status in ('mismatch')
+        on r.check_type = 'parent_vs_children' and r.status = 'mismatch'
         and r.document_id = p.document_id and r.source_table = p.source_table and r.row_index = p.item_index
         and r.kind = case p.measure when 'plan' then 'target' else 'realisation' end
         and r.year = p.year and r.variant is not distinct from p.variant and r.month is null
