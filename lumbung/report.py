@@ -6,12 +6,16 @@ bars add up to the report's own totals), how every number of the report was acco
 (facts, not facts, quarantined, unaccounted), reconciliation mismatches with their amounts,
 names no nomenclature code was found for, and files or rows sent to quarantine.  The data are
 aggregated in DuckDB and embedded as JSON; a small script in the page draws the charts (SVG)
-for the kecamatan chosen, so the page stays light whatever the number of kecamatan.
+for the kecamatan chosen.  A country's detail (budget by program, mismatches, unresolved names,
+rows quarantined) does not fit one page: above INLINE_LIMIT it goes to one script file per
+kabupaten/kota in `<page>_files/`, which the page loads when one of its kecamatan is chosen
+(script elements load from disk where fetch may not).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,6 +23,8 @@ import duckdb
 
 PAGE = Path(__file__).with_name("report_page.html")
 TOP_PER_DOCUMENT = 20  # mismatches and unresolved names listed per report (all are counted)
+INLINE_LIMIT = 4_000_000  # bytes of detail embedded in the page; above, a script file per kabupaten/kota
+DETAIL = ("budget", "mismatches", "unresolved", "row_quarantine")
 
 DOCUMENTS = """
     select d.document_id, d.kecamatan_id, k.kecamatan, k.kabupaten_kota, k.provinsi, d.document_type,
@@ -129,20 +135,55 @@ def gather(con: duckdb.DuckDBPyConnection, kabupaten: str | None = None) -> dict
 
 def render(data: dict) -> str:
     """The page with `data` embedded (as JSON a script element cannot be closed by)."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return PAGE.read_text(encoding="utf-8").replace("/*LUMBUNG_DATA*/null", payload)
+    return PAGE.read_text(encoding="utf-8").replace("/*LUMBUNG_DATA*/null", _json(data))
 
 
-def write_report(warehouse: Path, out: Path, kabupaten: str | None = None) -> dict:
-    """Write the page for the published `warehouse` (opened read-only) to `out`; returns counts."""
+def split_parts(data: dict) -> dict[str, dict]:
+    """Take the detail out of `data`, by kabupaten/kota (a part each); `data` keeps the overview,
+    each document's part (`part_of`) and the counts the page shows before any part is loaded."""
+    part_ids: dict[tuple[str, str], str] = {}
+    part_of = [part_ids.setdefault((d[4], d[3]), str(len(part_ids))) for d in data["documents"]]
+    parts = {p: {key: [] for key in DETAIL} for p in part_ids.values()}
+    data["totals"] = {"mismatches": sum({r[0]: r[1] for r in data["mismatches"]}.values()),
+                      "unresolved": sum({r[0]: r[1] for r in data["unresolved"]}.values())}
+    for key in ("budget", "mismatches", "unresolved"):
+        for row in data.pop(key):
+            parts[part_of[row[0]]][key].append(row)
+    for row in [q for q in data["quarantine"] if q[1] is not None]:
+        parts[part_of[row[1]]]["row_quarantine"].append(row)
+    data["quarantine"] = [q for q in data["quarantine"] if q[1] is None]  # whole files: no kabupaten
+    data["part_of"] = part_of
+    return parts
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def write_report(warehouse: Path, out: Path, kabupaten: str | None = None, inline_limit: int = INLINE_LIMIT) -> dict:
+    """Write the page for the published `warehouse` (opened read-only) to `out` (with its
+    `<name>_files/` parts when the detail is larger than `inline_limit` bytes); returns counts."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         data = gather(con, kabupaten)
     finally:
         con.close()
     out.parent.mkdir(parents=True, exist_ok=True)
+    parts = split_parts(data)
+    folder = out.with_name(out.stem + "_files")
+    shutil.rmtree(folder, ignore_errors=True)
+    encoded = {p: _json(part) for p, part in parts.items()}
+    if sum(len(e) for e in encoded.values()) <= inline_limit:
+        data["parts"] = parts
+    else:
+        data["parts"], data["parts_dir"] = None, folder.name
+        folder.mkdir()
+        for p, text in encoded.items():
+            (folder / f"part-{p}.js").write_text(
+                f"window.LUMBUNG_PARTS = window.LUMBUNG_PARTS || {{}};\nwindow.LUMBUNG_PARTS[{_json(p)}] = {text};\n",
+                encoding="utf-8")
     partial = out.with_name(out.name + ".partial")
     partial.write_text(render(data), encoding="utf-8")
     partial.replace(out)  # readers never see half a page
     return {"documents": len(data["documents"]), "kecamatan": len({d[1] for d in data["documents"]}),
-            "mismatches": sum(1 for _ in data["mismatches"]), "bytes": out.stat().st_size}
+            "parts": 0 if data["parts"] is not None else len(parts), "bytes": out.stat().st_size}

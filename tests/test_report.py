@@ -101,6 +101,22 @@ def test_report_command_for_one_kabupaten(published, tmp_path):
     assert 'data-ready="yes"' in dom and "Seririt" in dom and "Petir" not in dom
 
 
+def test_a_country_s_detail_is_loaded_per_kabupaten_from_files_beside_the_page(published, tmp_path):
+    from lumbung.report import write_report
+
+    out = tmp_path / "nasional.html"
+    counts = write_report(published, out, inline_limit=0)  # as if the detail were too large to embed
+    assert counts["parts"] == 4 and len(list((tmp_path / "nasional_files").glob("part-*.js"))) == 4
+    (kecamatan_id,) = query(published, "select kecamatan_id from marts.dim_kecamatan where kecamatan = 'Seririt'")[0]
+    dom = rendered(out, f"#kec={kecamatan_id}")
+    assert 'data-ready="yes"' in dom and '<svg class="chart budget"' in dom
+    expected = plan_totals(published, kecamatan_id)
+    drawn = {Decimal(t) for t in re.findall(r'data-plan-total="([^"]+)"', dom) if float(t)}
+    assert drawn == {v for v in expected.values() if v}
+    shutil.rmtree(tmp_path / "nasional_files")  # the page alone says what is missing
+    assert "nasional_files" in rendered(out, f"#kec={kecamatan_id}").split('id="detail"', 1)[1]
+
+
 def test_report_without_a_warehouse_fails_in_one_line(tmp_path):
     result = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1

@@ -1,11 +1,4 @@
-{{ config(
-    alias='reconciliation',
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='document_id',
-    on_schema_change='fail',
-    post_hook="delete from {{ this }} where document_id not in (select document_id from {{ ref('int_documents__versioned') }} where is_current)"
-) }}
+{{ config(alias='reconciliation', **keyed_on_document()) }}
 -- audit.reconciliation: every stated amount checked against the rows it sums, and every stated
 -- ratio against the figures it divides, with both sides (see int_budget__reconciliation and
 -- int_derived__recomputed). Filter on status <> 'match' for what a person should read.

@@ -7,10 +7,14 @@
 --                       here for a person to look at.
 -- One row per check and measure (kind, year, variant, month). Amounts are never corrected.
 -- Who contains whom: int_items__hierarchy (official codes where known, else the layout).
+{{ config(**keyed_on_document()) }}
 {% set tolerance = 1 %}  {#- rupiah: sums of amounts written with cents may differ by rounding -#}
 
 with documents as (
     select document_id, kecamatan_id from {{ ref('int_documents__versioned') }} where is_current
+    {%- if is_incremental() %}
+        and document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 items as (
@@ -20,7 +24,8 @@ items as (
 ),
 
 budget_facts as (
-    select * from {{ ref('int_facts__conformed') }} where metric = 'budget'
+    select * from {{ ref('int_facts__conformed') }}
+    where metric = 'budget' and document_id in (select document_id from documents)
 ),
 
 -- one stated amount per item and measure: the leftmost column when a row states two; amounts on

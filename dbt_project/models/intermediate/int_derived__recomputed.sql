@@ -2,10 +2,14 @@
 -- the same row it divides (raw.derived_values says which columns), and compared: a ratio
 -- written as a percentage (98,12) or as a fraction (0,98) matches when it is within half a
 -- percentage point of realisation / target x 100.
+{{ config(**keyed_on_document()) }}
 {% set tolerance = 0.5 %}
 
 with documents as (
     select document_id, kecamatan_id from {{ ref('int_documents__versioned') }} where is_current
+    {%- if is_incremental() %}
+        and document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 derived as (
@@ -18,6 +22,7 @@ facts as (
     select document_id, source_table, row_index, column_index, value, source_line, item_level, item_name,
         year, variant, month
     from {{ ref('int_facts__conformed') }}
+    where document_id in (select document_id from documents)
 ),
 
 joined as (

@@ -6,13 +6,7 @@
 -- A table, incremental keyed on the document (like the fact marts): the budget mart and the
 -- reconciliation read it several times, and as a view it was computed again each time (out of
 -- memory at 10,000 reports).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='document_id',
-    on_schema_change='fail',
-    post_hook="delete from {{ this }} where document_id not in (select document_id from {{ ref('int_documents__versioned') }} where is_current)"
-) }}
+{{ config(**keyed_on_document()) }}
 with items as (
     select * from {{ ref('stg_lumbung__table_items') }}
     {%- if is_incremental() %}

@@ -6,8 +6,12 @@
 --   unit: the written unit normalised to the vocabulary of seeds/curation/unit_vocabulary.csv
 --     (`lainnya` for a spelling not listed), or, where the cell gave none, the unit the same
 --     indicator has elsewhere in the report (unit_source says which); unit_written as written.
+{{ config(**keyed_on_document()) }}
 with pairs as (
     select * from {{ ref('mart_target_vs_realisation') }} where metric = 'indicator'
+    {%- if is_incremental() %}
+        and document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 vocabulary as (

@@ -5,12 +5,17 @@
 -- (the report's own, the Renstra's, a national standard) or several realisations, the first of
 -- each (the report's own figure, no variant, first; then by variant and column) are paired and
 -- the others stand on rows of their own with the other side NULL.
+{{ config(**keyed_on_document()) }}
 {%- set pair_key = 'document_id, source_table, row_index, year, metric, month' %}
 with targets as (
     select
         *,
         row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
     from {{ ref('fct_target') }}
+    where true
+    {%- if is_incremental() %}
+        and document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 realisations as (
@@ -18,6 +23,10 @@ realisations as (
         *,
         row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
     from {{ ref('fct_realisation') }}
+    where true
+    {%- if is_incremental() %}
+        and document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 joined as (

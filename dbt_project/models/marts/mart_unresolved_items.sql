@@ -1,8 +1,12 @@
 -- Items (program, kegiatan, sub kegiatan, or no level) whose facts have no nomenclature code, with
 -- the best name match and the runner-up, for a person to settle (an entry in
 -- seeds/curation/code_overrides.csv) or to confirm that the item has no official code.
+{{ config(**keyed_on_document()) }}
 with facts as (
     select * from {{ ref('int_facts__conformed') }} where code_method = 'unresolved'
+    {%- if is_incremental() %}
+        and document_id in ({{ documents_to_build() }})
+    {%- endif %}
 ),
 
 documents as (
