@@ -8,7 +8,6 @@
 -- One row per check and measure (kind, year, variant, month). Amounts are never corrected.
 -- Who contains whom: int_items__hierarchy (official codes where known, else the layout).
 {{ config(**keyed_on_document()) }}
-{% set tolerance = 1 %}  {#- rupiah: sums of amounts written with cents may differ by rounding -#}
 
 with documents as (
     select document_id, kecamatan_id from {{ ref('int_documents__versioned') }} where is_current
@@ -189,7 +188,7 @@ select
         when check_type = 'irregular_number' then 'suspect'
         when value is null then 'unreadable'
         when parts_with_value = 0 then 'parts_without_amounts'
-        when abs(value - computed_value) <= {{ tolerance }} then 'match'
+        when abs(value - computed_value) <= {{ var('reconciliation_tolerance') }} then 'match'
         when parts_with_value < parts then 'incomplete'
         else 'mismatch'
     end as status,

@@ -18,6 +18,8 @@
 --      sub-items' (where those do not add up to it) meets the total, that reading is taken.
 -- Stated totals stay in the fact tables and are compared with these sums in
 -- audit_budget_reconciliation.
+{#- one reading of a table: a document's table, for one year, measure and plan stage -#}
+{%- set reading = 'document_id, source_table, year, measure, plan_stage' %}
 with documents as (
     select d.document_id, d.document_type, d.kecamatan_id, k.kecamatan, k.kabupaten_kota, k.provinsi
     from {{ ref('dim_document') }} as d
@@ -69,7 +71,8 @@ hierarchy as (
     where document_id in (select document_id from documents)
 ),
 
--- each item with its container and its containers' containers (nearest first, four levels up)
+-- each item's figure (the first column where a row gives two of the same year, measure and
+-- stage) with its container and its containers' containers (nearest first, four levels up)
 with_parent as (
     select
         i.*,
@@ -85,51 +88,38 @@ with_parent as (
         on h3.document_id = i.document_id and h3.source_table = i.source_table and h3.row_index = h2.parent_index
     left join hierarchy as h4
         on h4.document_id = i.document_id and h4.source_table = i.source_table and h4.row_index = h3.parent_index
-),
-
--- every proper code prefix of each item's code: '1.01.02' gives '1' and '1.01'
-code_prefixes as (
-    select document_id, source_table, year, measure, plan_stage, row_index,
-        array_to_string(parts[1:depth], '.') as prefix
-    from (
-        select document_id, source_table, year, measure, plan_stage, row_index, parts,
-            unnest(range(1, len(parts))) as depth
-        from (
-            select document_id, source_table, year, measure, plan_stage, row_index,
-                string_split(nomenclature_code, '.') as parts
-            from with_parent
-            where nomenclature_code is not null
-        )
-    )
+    qualify row_number() over (
+        partition by i.document_id, i.source_table, i.year, i.measure, i.plan_stage, i.row_index order by i.source_column
+    ) = 1
 ),
 
 -- an item is a leaf when none of its sub-items (by the layout's parent, or any code under its
 -- code) has a figure in the same table, year, measure and stage.  Both tests are anti-joins on
 -- equality (a correlated `not exists` with an OR neither hashes nor spills at national scale).
 layout_parents as (
-    select distinct document_id, source_table, year, measure, plan_stage, parent_index as row_index
+    select distinct {{ reading }}, parent_index as row_index
     from with_parent
     where parent_index is not null
 ),
 
--- the codes some item with a figure is under
+-- every proper code prefix of an item with a figure: '1.01.02' gives '1' and '1.01'
 code_ancestors as (
-    select distinct document_id, source_table, year, measure, plan_stage, prefix as nomenclature_code
-    from code_prefixes
+    select distinct {{ reading }}, array_to_string(parts[1:depth], '.') as nomenclature_code
+    from (
+        select {{ reading }}, parts, unnest(range(1, len(parts))) as depth
+        from (
+            select {{ reading }}, string_split(nomenclature_code, '.') as parts
+            from with_parent
+            where nomenclature_code is not null
+        )
+    )
 ),
 
 leaves as (
-    select p.*
-    from with_parent as p
-    anti join layout_parents as lp
-        on lp.document_id = p.document_id and lp.source_table = p.source_table and lp.year = p.year
-        and lp.measure = p.measure and lp.plan_stage = p.plan_stage and lp.row_index = p.row_index
-    anti join code_ancestors as ca
-        on ca.document_id = p.document_id and ca.source_table = p.source_table and ca.year = p.year
-        and ca.measure = p.measure and ca.plan_stage = p.plan_stage and ca.nomenclature_code = p.nomenclature_code
-    qualify row_number() over (
-        partition by document_id, source_table, row_index, year, measure, plan_stage order by source_column
-    ) = 1
+    select *
+    from with_parent
+    anti join layout_parents using ({{ reading }}, row_index)
+    anti join code_ancestors using ({{ reading }}, nomenclature_code)
 ),
 
 -- each candidate table of a document, year, measure and stage, with what the choice looks at
@@ -164,7 +154,7 @@ chosen as (
 -- the level where they agree with the report's own total (a sub kegiatan lost in the PDF
 -- conversion, or mistyped, does not change the total)
 cut_items as (
-    select distinct p.document_id, p.source_table, p.year, p.measure, p.plan_stage, p.row_index, p.nomenclature_code
+    select distinct p.document_id, p.source_table, p.year, p.measure, p.plan_stage, p.row_index
     from with_parent as p
     inner join {{ ref('audit_reconciliation') }} as r
         on r.check_type = 'parent_vs_children' and r.status = 'mismatch'
@@ -176,59 +166,41 @@ cut_items as (
 -- items under such an item, by the hierarchy (where codes are known it follows them: a kegiatan
 -- repeated in another part of the table keeps its own sub kegiatan)
 under_cut as (
-    select distinct a.document_id, a.source_table, a.year, a.measure, a.plan_stage, a.row_index
-    from (select *, unnest(ancestors) as ancestor from with_parent) as a
-    inner join cut_items as k
-        on k.document_id = a.document_id and k.source_table = a.source_table and k.year = a.year
-        and k.measure = a.measure and k.plan_stage = a.plan_stage and k.row_index = a.ancestor
+    select distinct {{ reading }}, row_index
+    from (select {{ reading }}, row_index, unnest(ancestors) as ancestor from with_parent)
+    semi join (select {{ reading }}, row_index as ancestor from cut_items) using ({{ reading }}, ancestor)
 ),
 
 consistent_leaves as (
     select *
     from (
         select * from leaves
-        union all by name
-        select p.*
-        from with_parent as p
-        semi join cut_items as k
-            on k.document_id = p.document_id and k.source_table = p.source_table and k.year = p.year
-            and k.measure = p.measure and k.plan_stage = p.plan_stage and k.row_index = p.row_index
-    ) as b
-    anti join under_cut as u
-        on u.document_id = b.document_id and u.source_table = b.source_table and u.year = b.year
-        and u.measure = b.measure and u.plan_stage = b.plan_stage and u.row_index = b.row_index
-    qualify row_number() over (
-        partition by document_id, source_table, row_index, year, measure, plan_stage order by source_column
-    ) = 1
+        union by name
+        select * from with_parent semi join cut_items using ({{ reading }}, row_index)
+    )
+    anti join under_cut using ({{ reading }}, row_index)
 ),
 
 readings as (
     select
-        c.document_id, c.source_table, c.year, c.measure, c.plan_stage,
-        abs(c.leaf_sum - c.stated_total) > {{ var('reconciliation_tolerance', 1) }}
-            and abs(s.consistent_sum - c.stated_total) <= {{ var('reconciliation_tolerance', 1) }} as at_consistent_level
+        {{ reading }},
+        coalesce(
+            abs(c.leaf_sum - c.stated_total) > {{ var('reconciliation_tolerance') }}
+            and abs(s.consistent_sum - c.stated_total) <= {{ var('reconciliation_tolerance') }},
+            false
+        ) as at_consistent_level
     from chosen as c
     left join (
-        select document_id, source_table, year, measure, plan_stage, sum(value) as consistent_sum
-        from consistent_leaves
-        group by all
-    ) as s
-        on s.document_id = c.document_id and s.source_table = c.source_table and s.year = c.year
-        and s.measure = c.measure and s.plan_stage = c.plan_stage
+        select {{ reading }}, sum(value) as consistent_sum from consistent_leaves group by all
+    ) as s using ({{ reading }})
 ),
 
 budget_leaves as (
-    select l.*
-    from leaves as l
-    semi join readings as r
-        on r.document_id = l.document_id and r.source_table = l.source_table and r.year = l.year
-        and r.measure = l.measure and r.plan_stage = l.plan_stage and not coalesce(r.at_consistent_level, false)
+    select * from leaves
+    semi join (select {{ reading }} from readings where not at_consistent_level) using ({{ reading }})
     union all by name
-    select l.*
-    from consistent_leaves as l
-    semi join readings as r
-        on r.document_id = l.document_id and r.source_table = l.source_table and r.year = l.year
-        and r.measure = l.measure and r.plan_stage = l.plan_stage and r.at_consistent_level
+    select * from consistent_leaves
+    semi join (select {{ reading }} from readings where at_consistent_level) using ({{ reading }})
 ),
 
 -- the item's ancestors (up to four levels up), to give each level's code and name as columns

@@ -7,28 +7,19 @@
 -- the others stand on rows of their own with the other side NULL.
 {{ config(**keyed_on_document()) }}
 {%- set pair_key = 'document_id, source_table, row_index, year, metric, month' %}
-with targets as (
+with
+{%- for side, model in [('targets', 'fct_target'), ('realisations', 'fct_realisation')] %}
+{{ side }} as (
     select
         *,
         row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
-    from {{ ref('fct_target') }}
+    from {{ ref(model) }}
     where true
     {%- if is_incremental() %}
         and document_id in ({{ documents_to_build() }})
     {%- endif %}
 ),
-
-realisations as (
-    select
-        *,
-        row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
-    from {{ ref('fct_realisation') }}
-    where true
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
-),
-
+{% endfor %}
 joined as (
     select
         coalesce(t.document_id, r.document_id) as document_id,
