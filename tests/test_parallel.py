@@ -13,19 +13,25 @@ from tests.conftest import copy_reports
 
 pytestmark = pytest.mark.pipeline
 
-MARTS = ("dim_document", "dim_kecamatan", "fct_target", "fct_realisation", "mart_target_vs_realisation")
 IGNORED = {"loaded_at"}  # when a run loaded a report differs between runs, nothing else may
+BUILT = ("audit.reconciliation", "audit.table_coverage", "intermediate.int_items__hierarchy",
+         "intermediate.int_budget__reconciliation", "intermediate.int_derived__recomputed")
 
 
 def marts(warehouse) -> dict:
+    """Every table of the marts, and the incremental tables they are built from, row by row."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        tables = [f"marts.{t}" for (t,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
         out = {}
-        for table in MARTS:
+        for table in [*tables, *BUILT]:
+            schema, name = table.split(".")
             columns = [c for (c,) in con.execute(
-                f"select column_name from information_schema.columns where table_schema = 'marts' and table_name = '{table}' "
-                "order by ordinal_position").fetchall() if c not in IGNORED]
-            out[table] = con.execute(f"select {', '.join(columns)} from marts.{table} order by all").fetchall()
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [schema, name]).fetchall() if c not in IGNORED]
+            out[table] = con.execute(f"select {', '.join(columns)} from {table} order by all").fetchall()
+        assert len(tables) >= 10 and all(out[t] for t in ("marts.fct_target", "marts.mart_budget"))
         return out
     finally:
         con.close()
@@ -103,3 +109,41 @@ def test_adding_a_report_to_a_loaded_warehouse_publishes_the_same_marts(prefect_
         con.close()
     assert matched == (4,)
     assert checked == added  # the gates read the added report's facts, not the whole table
+    _dbt_tests_check_the_added_report_only(warehouse, result["run_id"], tmp_path)
+
+
+def _dbt_tests_check_the_added_report_only(warehouse, run_id: str, tmp_path) -> None:
+    """dbt's data tests in an incremental run read the rows of the documents the run loaded
+    (macros/documents_of_this_run.sql): a fact doubled in the added report fails a singular
+    and a generic test; the same fault in a report loaded before is not read again."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from lumbung.paths import DBT_PROJECT_DIR
+
+    def failing_tests(copy) -> set[str]:
+        run = subprocess.run(
+            [sys.executable, "-c", "from dbt.cli.main import cli; cli()", "test",
+             "--select", "assert_one_fact_per_cell unique_fct_target_fact_id",
+             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", str(tmp_path / "dbt_target"), "--log-path", str(tmp_path / "dbt_logs"),
+             "--vars", json.dumps({"run_id": run_id})],
+            env={**os.environ, "LUMBUNG_DB_PATH": str(copy), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            capture_output=True, text=True)
+        results = json.loads((tmp_path / "dbt_target" / "run_results.json").read_text())["results"]
+        assert len(results) == 2, run.stdout
+        return {r["unique_id"].split(".")[2] for r in results if r["status"] == "fail"}
+
+    for added, expected in ((True, {"assert_one_fact_per_cell", "unique_fct_target_fact_id"}), (False, set())):
+        copy = tmp_path / f"doubled-{added}.duckdb"
+        shutil.copy2(warehouse, copy)
+        con = duckdb.connect(str(copy))
+        try:
+            con.execute(
+                f"insert into marts.fct_target select * from marts.fct_target where document_id "
+                f"{'in' if added else 'not in'} (select document_id from raw.documents where run_id = ?) limit 1", [run_id])
+        finally:
+            con.close()
+        assert failing_tests(copy) == expected

@@ -4,4 +4,5 @@
 select f.fact_id, f.source_table, f.source_line, f.year, d.period_start_year, d.period_end_year
 from {{ ref('int_facts__conformed') }} as f
 inner join {{ ref('int_documents__versioned') }} as d on d.document_id = f.document_id
-where f.year < d.period_start_year - 6 or f.year > d.period_end_year + 3
+where (f.year < d.period_start_year - 6 or f.year > d.period_end_year + 3)
+  and {{ documents_of_this_run('f.document_id') }}

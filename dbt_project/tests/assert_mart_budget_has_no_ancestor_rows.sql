@@ -11,11 +11,13 @@ with rows_ as (
         union all
         select fact_id, row_index from {{ ref('fct_realisation') }}
     ) as f using (fact_id)
+    where {{ documents_of_this_run('b.document_id') }}
 ),
 
 hierarchy as (
     select document_id, source_table, row_index, parent_index, nomenclature_code
     from {{ ref('int_items__hierarchy') }}
+    where {{ documents_of_this_run() }}
 ),
 
 chains as (

@@ -5,7 +5,7 @@ with mismatches as (
     select r.*, d.document_type, d.period_start_year
     from {{ ref('audit_reconciliation') }} as r
     inner join {{ ref('int_documents__versioned') }} as d on d.document_id = r.document_id
-    where r.status = 'mismatch'
+    where r.status = 'mismatch' and {{ documents_of_this_run('r.document_id') }}
 ),
 
 accepted as (

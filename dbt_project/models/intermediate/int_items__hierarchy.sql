@@ -18,7 +18,13 @@ with items as (
 -- heading with no amounts), its written or name-matched code
 fact_codes as (
     select document_id, source_table, row_index, any_value(nomenclature_code) as nomenclature_code
-    from {{ ref('int_facts__conformed') }}
+    from (
+        -- the published facts (tables): the conformed view would be computed once more over
+        -- every fact (at 10,000 reports this step ran out of memory under a 1 GB cap)
+        select document_id, source_table, row_index, nomenclature_code from {{ ref('fct_target') }}
+        union all
+        select document_id, source_table, row_index, nomenclature_code from {{ ref('fct_realisation') }}
+    )
     where nomenclature_code is not null
     {%- if is_incremental() %}
         and document_id in (select document_id from items)

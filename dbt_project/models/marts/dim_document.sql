@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_documents__to_build') }}  (built first: it reads the dim_document last published)
 with documents as (
     select * from {{ ref('int_documents__versioned') }}
 )

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_documents__to_build') }}
 -- The table where a plain SUM is right: one row per document x leaf budget item x year x measure
 -- (plan, realisation), the report's own figure for that item taken once.
 --

@@ -29,5 +29,8 @@ select
     count(*) as facts
 from facts as f
 inner join documents as d on d.document_id = f.document_id
-where f.item_name is not null
 group by f.document_id, d.document_type, d.source_file, f.source_table, f.row_index
+-- items with a name (every fact of a row has the row's name). A `where item_name is not null`
+-- on the facts made DuckDB 2.0 resolve every unresolved fact of the warehouse before keeping
+-- the documents to build (12 s instead of 0.3 s for 10 documents of 10,000)
+having any_value(f.item_name) is not null
