@@ -12,13 +12,16 @@ insert per table and batch, and the workers end with the subflow.
 from __future__ import annotations
 
 import time
+from collections import deque
+from itertools import islice
 from pathlib import Path
+from typing import Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lumbung import pipeline, runlog
-from lumbung.ingest import Parsed, discover, parse_files
+from lumbung.ingest import Parsed, discover, parse_files, parse_in_order
 from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 from lumbung.progress import dbt_progress, ingest_progress, publish_progress, validate_progress
 from lumbung.runners import parse_runner
@@ -30,18 +33,27 @@ def parse_task(items: list) -> list[Parsed]:
     return parse_files(items)
 
 
-SERIAL_BELOW = 8  # files per worker under which a batch is parsed in this process (starting workers costs more)
+SERIAL_BELOW = 8  # files per worker under which a run parses in this process (starting workers costs more)
+CHUNK = 16  # files per parse task: small enough to keep every worker busy to the end
+AHEAD = 2  # parse tasks queued per worker: workers parse on while this process loads what they returned
 
 
 def parallel_parse(workers: int):
-    """A batch of files split in `workers` chunks, parsed over the flow's task runner, in order."""
-    def parse_many(items: list) -> list[Parsed]:
+    """Files parsed in chunks over the flow's task runner, yielded in file order.  AHEAD chunks
+    per worker are in flight at any time, so memory stays bounded and the workers never wait
+    for this process to load a batch into DuckDB."""
+    def parse_stream(items: list) -> Iterator[Parsed]:
         if len(items) < SERIAL_BELOW * workers:
-            return parse_files(items)
-        size = max(1, -(-len(items) // workers))
-        futures = [parse_task.submit(items[i: i + size]) for i in range(0, len(items), size)]
-        return [parsed for future in futures for parsed in future.result()]
-    return parse_many
+            yield from parse_in_order(items)
+            return
+        size = max(1, min(CHUNK, -(-len(items) // workers)))
+        chunks = (items[i: i + size] for i in range(0, len(items), size))
+        pending = deque(parse_task.submit(chunk) for chunk in islice(chunks, AHEAD * workers))
+        while pending:
+            done = pending.popleft().result()
+            pending.extend(parse_task.submit(chunk) for chunk in islice(chunks, 1))
+            yield from done
+    return parse_stream
 
 
 @flow(name="ingest", validate_parameters=False)

@@ -38,6 +38,7 @@ TYPE_NAMES = {"rka": "RKA (Rencana Kerja dan Anggaran)", "dpa": "DPA (Dokumen Pe
               "lakip": "LAKIP/LKIP", "perjanjian_kinerja": "Perjanjian Kinerja", "renja": "Renja",
               "renstra": "Renstra", "lkjip": "LKjIP"}
 SUPPORTED = {name for name, _pattern, supported in TYPES if supported}
+ANY_TYPE = re.compile("|".join(f"(?:{pattern.pattern})" for _name, pattern, _supported in TYPES), re.I)
 _SAME_SENTENCE = r"(?:[^.]|\.(?=\s?[A-Za-z]))"  # an abbreviation's dot (`Kec. Petir`) does not end it
 PERIOD_RES = {
     "renja": re.compile(rf"(?:rencana\s+kerja|renja)\b{_SAME_SENTENCE}{{0,100}}?\b(?:tahun|ta\.?)\s*(\d{{4}})\b", re.I),
@@ -86,16 +87,17 @@ def _title(lines: list[Line]) -> _Title:
 
 def _type_mentions(lines: list[Line], title: _Title) -> list[Mention]:
     out = []
+    # lines outside the title that mention any type at all (one search a line, not one per type)
+    candidates = [line for line in lines if line.place != "title" and ANY_TYPE.search(line.text)]
     for name, pattern, _supported in TYPES:
         taken = []
         for m in pattern.finditer(title.text):
             if not any(a <= m.start() < b for a, b in taken):
                 taken.append((m.start(), m.end()))
                 out.append(Mention("type", name, title.line_at(m.start()), "title", WEIGHTS["title"], m.group()))
-        for line in lines:
-            if line.place != "title":
-                out += [Mention("type", name, line.number, line.place, line.weight, m.group())
-                        for m in pattern.finditer(line.text)]
+        for line in candidates:
+            out += [Mention("type", name, line.number, line.place, line.weight, m.group())
+                    for m in pattern.finditer(line.text)]
     return _without_overlaps(out)
 
 

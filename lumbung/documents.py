@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lumbung.readers.model import LINE_END_RE, RawDocument, UnreadableDocument  # noqa: F401 (the model)
 
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line ends and form feed
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv", ".tsv", ""}
 LEGACY = {
     ".doc": "legacy Word 97-2003 file (.doc): save it as .docx or PDF",
@@ -48,7 +49,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _read_text(path: Path, data: bytes) -> RawDocument:
     text, encoding = decode(data)
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    control = len(CONTROL_RE.findall(text))
     if control > max(10, len(text) // 100):
         raise UnreadableDocument(f"{control} control characters – not a text report")
     return RawDocument(path, hashlib.sha256(data).hexdigest(), len(data), encoding, text)

@@ -8,9 +8,9 @@ file is skipped on the next run.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -95,44 +95,57 @@ def parse_document(doc: RawDocument, source_file: str, pin: Pin | None = None) -
         raise UnreadableDocument(cut)
     extraction = extract_document(lines, meta.default_year, meta.period_end_year)
     document_id = doc.document_id
-    rows: dict[str, list[dict]] = {}
-    rows["raw.documents"] = [{
-        "document_id": document_id, "source_file": source_file, "source_sha256": doc.sha256,
+    tables: dict[str, pa.Table] = {}
+
+    def add(table: str, columns: dict[str, list]) -> None:
+        size = len(next(iter(columns.values()), []))
+        if size:
+            tables[table] = warehouse.columns_as_arrow(table, {"document_id": [document_id] * size, **columns})
+
+    add("raw.documents", {name: [value] for name, value in {
+        "source_file": source_file, "source_sha256": doc.sha256,
         "size_bytes": doc.size, "encoding": doc.encoding, "line_count": len(lines), "format": doc.format,
         "document_type": meta.document_type, "kecamatan_code": meta.kecamatan.code,
         "kecamatan": meta.kecamatan.name, "kabupaten_kota": meta.kecamatan.kabupaten_kota,
         "provinsi": meta.kecamatan.provinsi, "period_start_year": meta.period_start_year,
         "period_end_year": meta.period_end_year, "text_sha256": doc.text_sha256, "identified_by": meta.identified_by,
         "kecamatan_in_reference": meta.kecamatan.in_reference, "evidence": evidence_summary(meta),
-    }]
-    rows["raw.tables"] = [{"document_id": document_id, **vars(t)} for t in extraction.tables]
-    rows["raw.table_rows"] = [
-        {"document_id": document_id, "source_table": t.label, "source_line": line.number,
-         "cells": line.cells, "raw_text": line.text, "furniture": None}
-        for t in extraction.found for line in t.lines
-    ] + [
-        {"document_id": document_id, "source_table": t.label, "source_line": f.line,
-         "cells": [f.text], "raw_text": f.text, "furniture": f.kind}
-        for t in extraction.found for f in t.furniture
-    ]
-    rows["raw.table_items"] = [{"document_id": document_id, **vars(i)} for i in extraction.items]
-    rows["raw.derived_values"] = [{"document_id": document_id, **vars(d)} for d in extraction.derived]
-    rows["raw.extracted_facts"] = [
-        {"document_id": document_id, **vars(f), "source_page": doc.page_of(f.source_line)} for f in extraction.facts
-    ]
-    rows["raw.document_lines"] = [
-        {"document_id": document_id, "source_line": n, "source_page": doc.page_of(n), "text": text}
-        for n, text in enumerate(lines, start=1)
-    ]
-    rows["raw.table_coverage"] = [{"document_id": document_id, **c} for c in coverage_rows(extraction)]
+    }.items()})
+    add("raw.tables", _columns(extraction.tables))
+    table_lines = [(t.label, line) for t in extraction.found for line in t.lines]
+    furniture = [(t.label, f) for t in extraction.found for f in t.furniture]
+    add("raw.table_rows", {
+        "source_table": [label for label, _ in table_lines] + [label for label, _ in furniture],
+        "source_line": [line.number for _, line in table_lines] + [f.line for _, f in furniture],
+        "cells": [line.cells for _, line in table_lines] + [[f.text] for _, f in furniture],
+        "raw_text": [line.text for _, line in table_lines] + [f.text for _, f in furniture],
+        "furniture": [None] * len(table_lines) + [f.kind for _, f in furniture],
+    })
+    add("raw.table_items", _columns(extraction.items))
+    add("raw.derived_values", _columns(extraction.derived))
+    facts = _columns(extraction.facts)
+    add("raw.extracted_facts", {**facts, "source_page": [doc.page_of(n) for n in facts.get("source_line", [])]})
+    add("raw.document_lines", {
+        "source_line": list(range(1, len(lines) + 1)),
+        "source_page": [doc.page_of(n) for n in range(1, len(lines) + 1)],
+        "text": lines,
+    })
+    coverage = coverage_rows(extraction)
+    add("raw.table_coverage", {name: [c[name] for c in coverage] for name in (coverage[0] if coverage else ())})
     problems = [
         {"source_table": p.source_table, "source_line": p.line, "source_column": p.column, "raw_text": p.raw,
          "step": p.step, "reason": p.reason}
         for p in extraction.problems
     ]
-    tables = {table: warehouse.as_arrow(table, table_rows) for table, table_rows in rows.items() if table_rows}
     return Parsed(source_file, doc.sha256, pin.fingerprint if pin else None, doc.text_sha256, doc.encoding,
                   document_id, tables, problems, facts=len(extraction.facts))
+
+
+def _columns(records: list) -> dict[str, list]:
+    """A list of dataclass records as columns (field name -> values), without a dict per record."""
+    if not records:
+        return {}
+    return {f.name: [getattr(r, f.name) for r in records] for f in fields(records[0])}
 
 
 def parse_file(path: Path, source_file: str, sha: str, pin: Pin | None = None) -> Parsed:
@@ -149,9 +162,17 @@ def parse_file(path: Path, source_file: str, sha: str, pin: Pin | None = None) -
         return parsed
 
 
-def parse_files(items: list[tuple[Path, str, str, Pin | None]]) -> list[Parsed]:
-    """Parse files one after the other (the default; the flow maps chunks over its task runner)."""
+FileToParse = tuple[Path, str, str, "Pin | None"]  # path, name under raw/, content hash, pin
+
+
+def parse_files(items: list[FileToParse]) -> list[Parsed]:
+    """Parse files one after the other (the flow maps chunks of them over its task runner)."""
     return [parse_file(*item) for item in items]
+
+
+def parse_in_order(items: list[FileToParse]) -> Iterator[Parsed]:
+    """The default parse stream: each file in this process, in order."""
+    return (parse_file(*item) for item in items)
 
 
 def load_document(con: duckdb.DuckDBPyConnection, doc: RawDocument, source_file: str, run_id: str,
@@ -195,14 +216,14 @@ def ingest(
     raw_dir: Path,
     run_id: str,
     progress: Callable[[Path, str], None] | None = None,
-    parse_many: Callable[[list[tuple[Path, str, str, Pin | None]]], list[Parsed]] = parse_files,
+    parse_stream: Callable[[list[FileToParse]], Iterator[Parsed]] = parse_in_order,
 ) -> IngestSummary:
     """Load every new report of `raw_dir` into the warehouse behind `con`.
 
     Files are hashed and compared with what is loaded first (unchanged, copies and re-pinned
-    files are settled here); the rest are parsed by `parse_many` in batches (in this process,
-    or over the flow's task runner: processes, a Dask cluster) and each batch is loaded with one
-    insert per table, in file order."""
+    files are settled here); the rest are parsed by `parse_stream`, which yields them in file
+    order (in this process, or over the flow's task runner: processes, a Dask cluster, parsing
+    ahead while this process loads), and every BATCH files are loaded with one insert per table."""
     warehouse.ensure_schema(con)
     pins = load_pins(raw_dir)
     pinned_with = warehouse.known_pins(con)
@@ -210,7 +231,7 @@ def ingest(
     duplicates = warehouse.known_duplicates(con)
     texts = warehouse.known_texts(con)
     summary = IngestSummary()
-    todo: list[tuple[Path, str, str, Pin | None]] = []
+    todo: list[FileToParse] = []
     for path in discover(raw_dir):
         summary.files_seen += 1
         source_file = str(path.relative_to(raw_dir))
@@ -231,11 +252,11 @@ def ingest(
             continue
         seen[sha] = source_file
         todo.append((path, source_file, sha, pin))
+    stream = parse_stream(todo)
     for start in range(0, len(todo), BATCH):
         chunk = todo[start: start + BATCH]
-        parsed = parse_many(chunk)
         loaded: list[Parsed] = []
-        for (path, source_file, sha, _pin), p in zip(chunk, parsed):
+        for (path, source_file, sha, _pin), p in zip(chunk, stream):
             if p.text_sha256 in texts:
                 _report_copy(con, summary, duplicates, run_id, source_file, sha,
                              f"same text as {texts[p.text_sha256]}, saved with another encoding or line endings "

@@ -140,14 +140,14 @@ def prepare_build(published: Path, run_id: str, full_refresh: bool = False) -> R
 
 
 def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], None] | None = None,
-               parse_many: Callable | None = None) -> IngestSummary:
-    """Ingest `raw_dir` into the build copy; `parse_many` parses a batch of files (by default in
-    this process; the flow passes one that maps over its task runner)."""
+               parse_stream: Callable | None = None) -> IngestSummary:
+    """Ingest `raw_dir` into the build copy; `parse_stream` parses the files (by default in this
+    process; the flow passes one that maps chunks over its task runner)."""
     if not raw_dir.is_dir():
         raise PipelineFailed(f"raw directory {raw_dir} does not exist")
     with warehouse.connect(ctx.build) as con:
         try:
-            return ingest(con, raw_dir, ctx.run_id, progress=progress, **({"parse_many": parse_many} if parse_many else {}))
+            return ingest(con, raw_dir, ctx.run_id, progress=progress, **({"parse_stream": parse_stream} if parse_stream else {}))
         except PinFileError as exc:
             raise PipelineFailed(str(exc)) from None
 

@@ -102,12 +102,14 @@ def test_adding_a_report_to_a_loaded_warehouse_publishes_the_same_marts(prefect_
         checked = con.execute(
             "select max(element_count) from audit.expectation_results where run_id = ? and table_name = 'marts.fct_target'",
             [result["run_id"]]).fetchone()[0]
+        leftovers = con.execute("select table_name from duckdb_tables() where table_name like '%dbt_tmp%'").fetchall()
         added = con.execute(
             "select count(*) from marts.fct_target where document_id in "
             "(select document_id from raw.documents where run_id = ?)", [result["run_id"]]).fetchone()[0]
     finally:
         con.close()
     assert matched == (4,)
+    assert leftovers == []  # the incremental Python model's temporary table is not left in the file
     assert checked == added  # the gates read the added report's facts, not the whole table
     _dbt_tests_check_the_added_report_only(warehouse, result["run_id"], tmp_path)
 

@@ -100,17 +100,37 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
     otherwise.
     """
     items = [(pos, cell, cell_kind(cell)) for pos, cell in enumerate(cells) if cell]
+    shape = tuple((pos, kind) for pos, _cell, kind in items)
+    placement, total = _placement(shape, tuple((c.role, c.metric) for c in columns), offset, neutral)
     width = len(columns)
-    n = len(items)
+    out = [""] * width
+    sources: list[tuple[int, ...]] = [()] * width
+    last_offset = offset
+    for (pos, cell, _kind), col in zip(items, placement):
+        joiner = CODE_JOINER if columns[col].role == "code" else " "
+        out[col] = f"{out[col]}{joiner}{cell}" if out[col] else cell
+        sources[col] = (*sources[col], pos)
+        if columns[col].role in ("measure", "derived"):
+            last_offset = pos - col
+    return Alignment(out, True, total, last_offset, tuple(sources))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _placement(shape: tuple[tuple[int, str], ...], columns: tuple[tuple[str, str | None], ...], offset: int,
+               neutral: bool) -> tuple[tuple[int, ...], float]:
+    """The DP of `_best_assignment` on what it depends on: where the non-empty cells stand and
+    their kinds, and the columns' roles (the rows of a table share a few shapes: each is solved once)."""
+    width = len(columns)
+    n = len(shape)
     inf = float("inf")
     # per column: what a change of shift after it costs, and whether code fragments may share it
-    change = [SHIFT_CHANGE * (AFTER_ROW_NUMBER if c.role == "row_number" else 1.0) for c in columns]
-    is_code = [c.role == "code" for c in columns]
-    # best[i][j]: cost of placing items[:i+1] with item i in column j
+    change = [SHIFT_CHANGE * (AFTER_ROW_NUMBER if role == "row_number" else 1.0) for role, _metric in columns]
+    is_code = [role == "code" for role, _metric in columns]
+    # best[i][j]: cost of placing shape[:i+1] with cell i in column j
     best = [[inf] * width for _ in range(n)]
     back: list[list[int]] = [[-1] * width for _ in range(n)]
-    for i, (pos, _cell, kind) in enumerate(items):
-        fits = [_fit(kind, c.role, c.metric, neutral) for c in columns]
+    for i, (pos, kind) in enumerate(shape):
+        fits = [_fit(kind, role, metric, neutral) for role, metric in columns]
         row, links = best[i], back[i]
         if i == 0:
             for j in range(width):
@@ -118,7 +138,7 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
                 row[j] = SHIFT * abs(shift) + fits[j] + (ROW_SHIFT if shift else 0.0)
             continue
         prev_row = best[i - 1]
-        prev_pos, _prev_cell, prev_kind = items[i - 1]
+        prev_pos, prev_kind = shape[i - 1]
         fragment = kind in ("code", "number") and prev_kind in ("code", "number")
         placed = [prev for prev in range(width) if prev_row[prev] < inf]
         for j in range(width):
@@ -143,16 +163,7 @@ def _best_assignment(cells: list[str], columns: list[Column], offset: int, neutr
     for i in range(n - 1, -1, -1):
         placement[i] = j
         j = back[i][j]
-    out = [""] * width
-    sources: list[tuple[int, ...]] = [()] * width
-    last_offset = offset
-    for (pos, cell, _kind), col in zip(items, placement):
-        joiner = CODE_JOINER if columns[col].role == "code" else " "
-        out[col] = f"{out[col]}{joiner}{cell}" if out[col] else cell
-        sources[col] = (*sources[col], pos)
-        if columns[col].role in ("measure", "derived"):
-            last_offset = pos - col
-    return Alignment(out, True, total, last_offset, tuple(sources))
+    return tuple(placement), total
 
 
 def align_row(cells: list[str], columns: list[Column], offset: int = 0, neutral: bool = False) -> Alignment:
