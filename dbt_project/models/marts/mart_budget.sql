@@ -32,11 +32,15 @@ with documents as (
     {%- endif %}
 ),
 
+{#- the fact columns the rules and the mart use (narrow rows: a full build holds every budget
+    fact of the country several times over) -#}
+{%- set fact_columns = 'fact_id, document_id, year, value, variant, nomenclature_code, item_level, item_name, '
+    ~ 'source_table, source_line, source_column, source_page, row_index, value_flag' %}
 budget_facts as (
-    select *, 'plan' as measure from {{ ref('fct_target') }}
+    select {{ fact_columns }}, 'plan' as measure from {{ ref('fct_target') }}
     where metric = 'budget' and month is null and document_id in (select document_id from documents)
-    union all by name
-    select *, 'realisation' as measure from {{ ref('fct_realisation') }}
+    union all
+    select {{ fact_columns }}, 'realisation' as measure from {{ ref('fct_realisation') }}
     where metric = 'budget' and month is null and document_id in (select document_id from documents)
 ),
 
