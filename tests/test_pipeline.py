@@ -489,8 +489,13 @@ def test_gates_in_row_chunks_give_the_outcomes_of_one_pass(first_run, tmp_path, 
         one_pass = quality.validate_stage(con, "staging", tmp_path / "one")
         monkeypatch.setattr(quality, "CHUNK_ROWS", 500)  # the four reports' facts in about ten chunks
         chunked = quality.validate_stage(con, "staging", tmp_path / "chunked")
+        facts = con.execute("select count(*) from staging.stg_lumbung__facts").fetchall()[0][0]
+        frames = list(quality._frames(con, "select fact_id from staging.stg_lumbung__facts", True))
     finally:
         con.close()
     key = [(o.expectation, o.column_name, o.success, o.element_count, o.unexpected_count) for o in one_pass]
     assert key == [(o.expectation, o.column_name, o.success, o.element_count, o.unexpected_count) for o in chunked]
     assert max(o.element_count or 0 for o in chunked) > 500  # counts add up over the chunks
+    # chunks of exactly CHUNK_ROWS rows (DuckDB's own batches are larger), the last one flagged
+    assert [len(f) for f, _last in frames] == [500] * (facts // 500) + ([facts % 500] if facts % 500 else [])
+    assert [last for _f, last in frames] == [False] * (len(frames) - 1) + [True]
