@@ -49,15 +49,40 @@ class ExpectationOutcome:
     observed: str | None
 
 
+KEEP_RESULTS = 60  # validation results kept per suite (a run validates a suite once, or once per million rows)
+
+
 def working_project(workdir: Path, source: Path = EXPECTATIONS_DIR) -> Path:
-    """Refresh `workdir/gx` from the versioned GX project, keeping its `uncommitted/` history."""
+    """Refresh `workdir/gx` from the versioned GX project, keeping its `uncommitted/` history
+    (the last KEEP_RESULTS validation results of each suite, see `prune_results`)."""
     target = workdir / "gx"
     if target.exists():
         for child in target.iterdir():
             if child.name != "uncommitted":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     shutil.copytree(source / "gx", target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("uncommitted"))
+    prune_results(target / "uncommitted")
     return workdir
+
+
+def prune_results(uncommitted: Path, keep: int | None = None) -> int:
+    """Drop all but each suite's newest `keep` validation results and their Data Docs pages.
+
+    GX keeps every result (`validations/<suite>/<run name>/<time>/`) and each Data Docs update
+    renders the index of all of them: night after night the gates would slow down and the
+    folder grow without end.  Returns how many results were dropped."""
+    keep = KEEP_RESULTS if keep is None else keep
+    dropped = 0
+    for run_dir in sorted((uncommitted / "validations").glob("*/*")):
+        if not run_dir.is_dir():
+            continue
+        results = sorted(p for p in run_dir.iterdir() if p.is_dir())  # named by their UTC time
+        for old in results[:-keep] if keep else results:
+            relative = old.relative_to(uncommitted / "validations")
+            shutil.rmtree(old)
+            shutil.rmtree(uncommitted / "data_docs" / "local_site" / "validations" / relative, ignore_errors=True)
+            dropped += 1
+    return dropped
 
 
 def _context(project_root: Path):

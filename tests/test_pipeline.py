@@ -499,3 +499,20 @@ def test_gates_in_row_chunks_give_the_outcomes_of_one_pass(first_run, tmp_path, 
     # chunks of exactly CHUNK_ROWS rows (DuckDB's own batches are larger), the last one flagged
     assert [len(f) for f, _last in frames] == [500] * (facts // 500) + ([facts % 500] if facts % 500 else [])
     assert [last for _f, last in frames] == [False] * (len(frames) - 1) + [True]
+    _old_validation_results_are_pruned(tmp_path / "chunked", monkeypatch)
+
+
+def _old_validation_results_are_pruned(workdir, monkeypatch):
+    """GX keeps every validation result and renders the Data Docs index from all of them: the
+    next run's project keeps each suite's newest KEEP_RESULTS (here one per chunk above)."""
+    from lumbung import quality
+
+    uncommitted = workdir / "gx" / "uncommitted"
+    suite_runs = uncommitted / "validations" / "staging__stg_lumbung__facts" / "__none__"
+    before = sorted(p.name for p in suite_runs.iterdir())
+    pages = uncommitted / "data_docs" / "local_site" / "validations" / "staging__stg_lumbung__facts" / "__none__"
+    assert len(before) > 3 and (pages / before[-1]).is_dir()  # one result per chunk; the docs render the last
+    monkeypatch.setattr(quality, "KEEP_RESULTS", 3)
+    quality.working_project(workdir)
+    assert sorted(p.name for p in suite_runs.iterdir()) == before[-3:]
+    assert not any((pages / name).exists() for name in before[:-3]) and (pages / before[-1]).is_dir()
