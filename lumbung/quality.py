@@ -65,24 +65,20 @@ def working_project(workdir: Path, source: Path = EXPECTATIONS_DIR) -> Path:
     return workdir
 
 
-def prune_results(uncommitted: Path, keep: int | None = None) -> int:
-    """Drop all but each suite's newest `keep` validation results and their Data Docs pages.
+def prune_results(uncommitted: Path) -> None:
+    """Drop all but each suite's newest KEEP_RESULTS validation results and their Data Docs pages.
 
     GX keeps every result (`validations/<suite>/<run name>/<time>/`) and each Data Docs update
     renders the index of all of them: night after night the gates would slow down and the
-    folder grow without end.  Returns how many results were dropped."""
-    keep = KEEP_RESULTS if keep is None else keep
-    dropped = 0
-    for run_dir in sorted((uncommitted / "validations").glob("*/*")):
+    folder grow without end."""
+    for run_dir in (uncommitted / "validations").glob("*/*"):
         if not run_dir.is_dir():
             continue
         results = sorted(p for p in run_dir.iterdir() if p.is_dir())  # named by their UTC time
-        for old in results[:-keep] if keep else results:
+        for old in results[: max(len(results) - KEEP_RESULTS, 0)]:
             relative = old.relative_to(uncommitted / "validations")
             shutil.rmtree(old)
             shutil.rmtree(uncommitted / "data_docs" / "local_site" / "validations" / relative, ignore_errors=True)
-            dropped += 1
-    return dropped
 
 
 def _context(project_root: Path):

@@ -201,25 +201,17 @@ def arrow_schema(table: str) -> pa.Schema:
         con.close()
 
 
-def as_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts keyed by column name, all with the same keys) as one Arrow table typed like
-    `table`'s columns (see `columns_as_arrow`)."""
-    return columns_as_arrow(table, {name: [r[name] for r in rows] for name in rows[0]})
-
-
 def columns_as_arrow(table: str, columns: dict[str, list]) -> pa.Table:
     """Columns (name -> values, all of one length) as one Arrow table typed like `table`'s
     columns.  Decimals travel as text: DuckDB casts them on insert (rounding extra decimals, as a
     cast to `decimal(24, 4)` does) where Arrow would refuse them."""
     schema = arrow_schema(table)
     fields = [schema.field(name) for name in columns]
-    shipped = []
-    for f in fields:
-        if pa.types.is_decimal(f.type):
-            columns[f.name] = [None if v is None else str(v) for v in columns[f.name]]
-            f = pa.field(f.name, pa.string())
-        shipped.append(f)
-    return pa.Table.from_pydict(columns, schema=pa.schema(shipped))
+    decimals = {f.name for f in fields if pa.types.is_decimal(f.type)}
+    data = {name: [None if v is None else str(v) for v in values] if name in decimals else values
+            for name, values in columns.items()}
+    shipped = pa.schema([pa.field(f.name, pa.string()) if f.name in decimals else f for f in fields])
+    return pa.Table.from_pydict(data, schema=shipped)
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, **constants) -> None:

@@ -47,8 +47,9 @@ def test_a_batch_of_rows_travels_as_arrow_typed_like_the_table(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     try:
         warehouse.ensure_schema(con)
-        warehouse.insert_arrow(con, "raw.extracted_facts", warehouse.as_arrow("raw.extracted_facts", rows))
-        warehouse.insert_arrow(con, "raw.table_rows", warehouse.as_arrow("raw.table_rows", lines))
+        for table, table_rows in (("raw.extracted_facts", rows), ("raw.table_rows", lines)):
+            columns = {name: [r[name] for r in table_rows] for name in table_rows[0]}
+            warehouse.insert_arrow(con, table, warehouse.columns_as_arrow(table, columns))
         assert con.execute("select source_line, value from raw.extracted_facts order by 1").fetchall() == [
             (1, Decimal("1.5")), (2, Decimal("54232322183.25")), (3, Decimal("0.1235")), (4, None)]
         assert con.execute("select cells, furniture from raw.table_rows").fetchall() == [(["7.01", "", "1,5"], None)]

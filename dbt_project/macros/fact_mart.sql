@@ -47,3 +47,11 @@ select
     header_method
 from facts
 {% endmacro %}
+
+{#- Rows of both fact tables (built tables, not the conformed view, which is computed again over
+    every fact each time it is read): `select <columns>` from fct_target, then fct_realisation. -#}
+{% macro from_fact_tables(columns) -%}
+    select {{ columns }} from {{ ref('fct_target') }}
+    union all
+    select {{ columns }} from {{ ref('fct_realisation') }}
+{%- endmacro %}

@@ -18,13 +18,8 @@ with items as (
 -- heading with no amounts), its written or name-matched code
 fact_codes as (
     select document_id, source_table, row_index, any_value(nomenclature_code) as nomenclature_code
-    from (
-        -- the published facts (tables): the conformed view would be computed once more over
-        -- every fact (at 10,000 reports this step ran out of memory under a 1 GB cap)
-        select document_id, source_table, row_index, nomenclature_code from {{ ref('fct_target') }}
-        union all
-        select document_id, source_table, row_index, nomenclature_code from {{ ref('fct_realisation') }}
-    )
+    -- the fact tables: reading the conformed view here ran out of memory at 10,000 reports (1 GB cap)
+    from ({{ from_fact_tables('document_id, source_table, row_index, nomenclature_code') }})
     where nomenclature_code is not null
     {%- if is_incremental() %}
         and document_id in (select document_id from items)

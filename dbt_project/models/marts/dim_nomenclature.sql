@@ -16,11 +16,7 @@ legacy_found as (
         any_value(item_level order by source_line) as level,
         any_value(item_name order by source_line) as name,
         any_value(case when item_level = 'kegiatan' then code_parent end) as parent_code
-    from (  -- the fact tables (built), not the conformed view (computed again over every fact)
-        select nomenclature_code, item_level, item_name, code_parent, source_line, code_method from {{ ref('fct_target') }}
-        union all
-        select nomenclature_code, item_level, item_name, code_parent, source_line, code_method from {{ ref('fct_realisation') }}
-    )
+    from ({{ from_fact_tables('nomenclature_code, item_level, item_name, code_parent, source_line, code_method') }})
     where code_method = 'legacy' and nomenclature_code is not null
     group by nomenclature_code
 ),

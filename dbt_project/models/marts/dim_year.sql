@@ -1,9 +1,6 @@
 -- Every year a fact or a document period speaks about (also the semantic layer's yearly time spine).
 with years as (
-    -- from the fact tables (built), not the conformed view (computed again over every fact)
-    select distinct year from {{ ref('fct_target') }}
-    union
-    select distinct year from {{ ref('fct_realisation') }}
+    select distinct year from ({{ from_fact_tables('year') }})
     union
     select distinct unnest(range(period_start_year, period_end_year + 1)) from {{ ref('stg_lumbung__documents') }}
 )
