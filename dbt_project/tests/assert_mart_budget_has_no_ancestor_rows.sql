@@ -1,6 +1,6 @@
 -- mart_budget is summed as is: within a document, year and measure no row may be an ancestor
 -- of another (a program and one of its sub kegiatan both counted) nor repeat an item.
--- Ancestor: by the report's hierarchy (int_items__hierarchy, four levels up), or by code where
+-- Ancestor: by the report's hierarchy (int_items__ancestors, four levels up), or by code where
 -- the code names one item of the table (a table may repeat a kegiatan under two programs: then
 -- each occurrence is a separate item and only the hierarchy tells whose sub kegiatan is whose).
 with rows_ as (
@@ -14,25 +14,17 @@ with rows_ as (
     where {{ documents_of_this_run('b.document_id') }}
 ),
 
-hierarchy as (
-    select document_id, source_table, row_index, parent_index, nomenclature_code
-    from {{ ref('int_items__hierarchy') }}
-    where {{ documents_of_this_run() }}
-),
-
 chains as (
-    select r.fact_id, [h1.parent_index, h2.parent_index, h3.parent_index, h4.parent_index] as ancestors
+    select r.fact_id, a.ancestors
     from rows_ as r
-    left join hierarchy as h1 on h1.document_id = r.document_id and h1.source_table = r.source_table and h1.row_index = r.row_index
-    left join hierarchy as h2 on h2.document_id = r.document_id and h2.source_table = r.source_table and h2.row_index = h1.parent_index
-    left join hierarchy as h3 on h3.document_id = r.document_id and h3.source_table = r.source_table and h3.row_index = h2.parent_index
-    left join hierarchy as h4 on h4.document_id = r.document_id and h4.source_table = r.source_table and h4.row_index = h3.parent_index
+    left join {{ ref('int_items__ancestors') }} as a
+        on a.document_id = r.document_id and a.source_table = r.source_table and a.row_index = r.row_index
 ),
 
 code_items as (
     select document_id, source_table, nomenclature_code, count(*) as items
-    from hierarchy
-    where nomenclature_code is not null
+    from {{ ref('int_items__hierarchy') }}
+    where nomenclature_code is not null and {{ documents_of_this_run() }}
     group by all
 )
 

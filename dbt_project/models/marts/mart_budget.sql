@@ -21,6 +21,7 @@
 -- audit_budget_reconciliation.
 {#- one reading of a table: a document's table, for one year, measure and plan stage -#}
 {%- set reading = 'document_id, source_table, year, measure, plan_stage' %}
+{%- set levels = ['urusan', 'program', 'kegiatan', 'sub_kegiatan'] %}
 with documents as (
     select d.document_id, d.document_type, d.kecamatan_id, k.kecamatan, k.kabupaten_kota, k.provinsi
     from {{ ref('dim_document') }} as d
@@ -70,29 +71,19 @@ totals as (
     group by all
 ),
 
-hierarchy as (
-    select document_id, source_table, row_index, item_index, parent_index, item_level, item_name, nomenclature_code
-    from {{ ref('int_items__hierarchy') }}
+-- each item's containers (int_items__ancestors: nearest first, four levels up)
+ancestors as (
+    select * from {{ ref('int_items__ancestors') }}
     where document_id in (select document_id from documents)
 ),
 
 -- each item's figure (the first column where a row gives two of the same year, measure and
--- stage) with its container and its containers' containers (nearest first, four levels up)
+-- stage) with its container and its containers' containers
 with_parent as (
-    select
-        i.*,
-        h.parent_index,
-        h.item_index,
-        list_filter([h.parent_index, h2.parent_index, h3.parent_index, h4.parent_index], lambda x: x is not null) as ancestors
+    select i.*, a.parent_index, a.item_index, coalesce(a.ancestors, []) as ancestors
     from items as i
-    left join hierarchy as h
-        on h.document_id = i.document_id and h.source_table = i.source_table and h.row_index = i.row_index
-    left join hierarchy as h2
-        on h2.document_id = i.document_id and h2.source_table = i.source_table and h2.row_index = h.parent_index
-    left join hierarchy as h3
-        on h3.document_id = i.document_id and h3.source_table = i.source_table and h3.row_index = h2.parent_index
-    left join hierarchy as h4
-        on h4.document_id = i.document_id and h4.source_table = i.source_table and h4.row_index = h3.parent_index
+    left join ancestors as a
+        on a.document_id = i.document_id and a.source_table = i.source_table and a.row_index = i.row_index
     qualify row_number() over (
         partition by i.document_id, i.source_table, i.year, i.measure, i.plan_stage, i.row_index order by i.source_column
     ) = 1
@@ -208,26 +199,20 @@ budget_leaves as (
     semi join (select {{ reading }} from readings where at_consistent_level) using ({{ reading }})
 ),
 
--- the item's ancestors (up to four levels up), to give each level's code and name as columns
+-- the leaves of the chosen tables, with their containers' codes and names
 lineage as (
     select
         l.*,
-        p1.item_level as l1_level, p1.nomenclature_code as l1_code, p1.item_name as l1_name,
-        p2.item_level as l2_level, p2.nomenclature_code as l2_code, p2.item_name as l2_name,
-        p3.item_level as l3_level, p3.nomenclature_code as l3_code, p3.item_name as l3_name,
-        p4.item_level as l4_level, p4.nomenclature_code as l4_code, p4.item_name as l4_name
+        {%- for level in levels %}
+        a.{{ level }}_code as container_{{ level }}_code,
+        a.{{ level }}_name as container_{{ level }}_name{{ ',' if not loop.last }}
+        {%- endfor %}
     from budget_leaves as l
     inner join chosen as c
         on c.document_id = l.document_id and c.source_table = l.source_table and c.year = l.year
         and c.measure = l.measure and c.plan_stage = l.plan_stage
-    left join hierarchy as p1
-        on p1.document_id = l.document_id and p1.source_table = l.source_table and p1.row_index = l.parent_index
-    left join hierarchy as p2
-        on p2.document_id = l.document_id and p2.source_table = l.source_table and p2.row_index = p1.parent_index
-    left join hierarchy as p3
-        on p3.document_id = l.document_id and p3.source_table = l.source_table and p3.row_index = p2.parent_index
-    left join hierarchy as p4
-        on p4.document_id = l.document_id and p4.source_table = l.source_table and p4.row_index = p3.parent_index
+    left join ancestors as a
+        on a.document_id = l.document_id and a.source_table = l.source_table and a.row_index = l.row_index
 )
 
 select
@@ -242,19 +227,9 @@ select
     l.item_level,
     l.item_name,
     -- the hierarchy, one column pair per level (the leaf itself at its own level)
-    {%- for level in ['urusan', 'program', 'kegiatan', 'sub_kegiatan'] %}
-    case
-        when l.item_level = '{{ level }}' then l.nomenclature_code
-        {%- for n in [1, 2, 3, 4] %}
-        when l.l{{ n }}_level = '{{ level }}' then l.l{{ n }}_code
-        {%- endfor %}
-    end as {{ level }}_code,
-    case
-        when l.item_level = '{{ level }}' then l.item_name
-        {%- for n in [1, 2, 3, 4] %}
-        when l.l{{ n }}_level = '{{ level }}' then l.l{{ n }}_name
-        {%- endfor %}
-    end as {{ level }}_name,
+    {%- for level in levels %}
+    case when l.item_level = '{{ level }}' then l.nomenclature_code else l.container_{{ level }}_code end as {{ level }}_code,
+    case when l.item_level = '{{ level }}' then l.item_name else l.container_{{ level }}_name end as {{ level }}_name,
     {%- endfor %}
     -- the report
     d.document_type,
