@@ -104,16 +104,26 @@ def run(raw: Path, warehouse: Path) -> dict:
                                 "--warehouse", str(warehouse), "--no-progress"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
+    stage = "start"  # the stage the run last said it started ("<run id> ingest: started")
+    stage_peaks: dict[str, int] = {}
 
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, _tree_rss_kb(process.pid))
+            rss = _tree_rss_kb(process.pid)
+            peak = max(peak, rss)
+            stage_peaks[stage] = max(stage_peaks.get(stage, 0), rss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output, _ = process.communicate()
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.rstrip().endswith(": started"):
+            stage = line.rstrip()[: -len(": started")].split(" ", 2)[-1]
+    process.wait()
+    output = "".join(lines)
     sampler.join()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -130,6 +140,7 @@ def run(raw: Path, warehouse: Path) -> dict:
         finally:
             con.close()
     return {"rc": process.returncode, "wall": wall, "cores": cpu / wall, "peak_mb": peak / 1024,
+            "stage_peaks_mb": {k: v / 1024 for k, v in stage_peaks.items()},
             "size_mb": warehouse.stat().st_size / 2**20 if warehouse.exists() else 0, **stages,
             "tail": output.strip().splitlines()[-3:]}
 
@@ -141,6 +152,7 @@ def show(title: str, result: dict, full: float | None = None) -> None:
     if "stages" in result:
         print(f"  loaded {result['loaded']}, quarantined {result['quarantined']}, facts published {result['facts']}")
         print("  " + ", ".join(f"{k} {v:.1f}s" for k, v in result["stages"].items()))
+    print("  peak by stage: " + ", ".join(f"{k} {v:.0f} MB" for k, v in result["stage_peaks_mb"].items()))
     if result["rc"]:
         print("  " + "\n  ".join(result["tail"]))
     sys.stdout.flush()

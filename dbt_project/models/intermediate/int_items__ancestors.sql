@@ -2,72 +2,71 @@
 -- of that item's container, and so on up to four levels (urusan > program > kegiatan > sub
 -- kegiatan), nearest first; and, for each level, the code and name of the nearest container at
 -- that level (`program_code`, `program_name`, ...). From int_items__hierarchy.
--- A model of its own, computed on narrow rows: mart_budget joined its figures with four copies of
--- the hierarchy at once and ran out of memory at 10,000 reports (1 GB cap).
+-- A model of its own, computed without joining the hierarchy with itself: mart_budget joined its
+-- figures with four copies of the hierarchy at once and ran out of memory at 10,000 reports (1 GB
+-- cap); a chain of self-joins here did too. Each table's items are gathered into lists instead,
+-- indexed by row_index (an item's position in its table, 1..n: assert_items_numbered_in_order),
+-- and one join gives every item its table's lists.
 {{ config(**keyed_on_document()) }}
 {%- set levels = ['urusan', 'program', 'kegiatan', 'sub_kegiatan'] %}
-{%- set item = 'document_id, source_table, row_index' %}
-with hierarchy as (
-    select document_id, source_table, row_index, item_index, parent_index
+with items as (
+    select document_id, source_table, row_index, item_index, parent_index, item_level, nomenclature_code, item_name
     from {{ ref('int_items__hierarchy') }}
     {%- if is_incremental() %}
     where document_id in ({{ documents_to_build() }})
     {%- endif %}
 ),
 
-named as (
-    select document_id, source_table, row_index, item_level, nomenclature_code, item_name
-    from {{ ref('int_items__hierarchy') }}
-    {%- if is_incremental() %}
-    where document_id in ({{ documents_to_build() }})
-    {%- endif %}
+-- one row per table: its items' containers, levels, codes and names, in row_index order
+tables_ as (
+    select
+        document_id,
+        source_table,
+        list(parent_index order by row_index) as parents,
+        list(item_level order by row_index) as levels,
+        list({code: nomenclature_code, name: item_name} order by row_index) as named
+    from items
+    group by all
 ),
 
 chains as (
     select
-        h1.document_id,
-        h1.source_table,
-        h1.row_index,
-        h1.item_index,
-        h1.parent_index,
-        list_filter([h1.parent_index, h2.parent_index, h3.parent_index, h4.parent_index], lambda x: x is not null) as ancestors
-    from hierarchy as h1
-    left join hierarchy as h2
-        on h2.document_id = h1.document_id and h2.source_table = h1.source_table and h2.row_index = h1.parent_index
-    left join hierarchy as h3
-        on h3.document_id = h1.document_id and h3.source_table = h1.source_table and h3.row_index = h2.parent_index
-    left join hierarchy as h4
-        on h4.document_id = h1.document_id and h4.source_table = h1.source_table and h4.row_index = h3.parent_index
-),
-
--- one row per item and container, with the container's distance (1: the item that contains it)
-containers as (
-    select c.document_id, c.source_table, c.row_index, c.distance, a.item_level, a.nomenclature_code, a.item_name
-    from (
-        select {{ item }}, unnest(ancestors) as ancestor, generate_subscripts(ancestors, 1) as distance
-        from chains
-    ) as c
-    inner join named as a
-        on a.document_id = c.document_id and a.source_table = c.source_table and a.row_index = c.ancestor
+        i.document_id,
+        i.source_table,
+        i.row_index,
+        i.item_index,
+        i.parent_index,
+        list_filter(
+            [i.parent_index, t.parents[i.parent_index], t.parents[t.parents[i.parent_index]],
+             t.parents[t.parents[t.parents[i.parent_index]]]],
+            lambda x: x is not null
+        ) as ancestors,
+        t.levels,
+        t.named
+    from items as i
+    inner join tables_ as t using (document_id, source_table)
 ),
 
 -- the nearest container of each level (its code may be unknown: then the code is null, and a
 -- farther container of the same level is not taken instead)
-by_level as (
+nearest as (
     select
-        {{ item }},
+        * exclude (levels, named),
         {%- for level in levels %}
-        arg_min({code: nomenclature_code, name: item_name}, distance) filter (where item_level = '{{ level }}') as {{ level }}{{ ',' if not loop.last }}
+        named[list_filter(ancestors, lambda a: levels[a] = '{{ level }}')[1]] as {{ level }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from containers
-    group by all
+    from chains
 )
 
 select
-    c.*,
+    document_id,
+    source_table,
+    row_index,
+    item_index,
+    parent_index,
+    ancestors,
     {%- for level in levels %}
-    b.{{ level }}.code as {{ level }}_code,
-    b.{{ level }}.name as {{ level }}_name{{ ',' if not loop.last }}
+    {{ level }}.code as {{ level }}_code,
+    {{ level }}.name as {{ level }}_name{{ ',' if not loop.last }}
     {%- endfor %}
-from chains as c
-left join by_level as b using ({{ item }})
+from nearest

@@ -33,89 +33,30 @@ with documents as (
     {%- endif %}
 ),
 
-{#- the fact columns the rules and the mart use (narrow rows: a full build holds every budget
-    fact of the country several times over) -#}
-{%- set fact_columns = 'fact_id, document_id, year, value, variant, nomenclature_code, item_level, item_name, '
-    ~ 'source_table, source_line, source_column, source_page, row_index, value_flag' %}
-budget_facts as (
-    select {{ fact_columns }}, 'plan' as measure from {{ ref('fct_target') }}
-    where metric = 'budget' and month is null and document_id in (select document_id from documents)
-    union all
-    select {{ fact_columns }}, 'realisation' as measure from {{ ref('fct_realisation') }}
-    where metric = 'budget' and month is null and document_id in (select document_id from documents)
-),
-
-staged as (
-    select
-        *,
-        coalesce(variant, 'as_reported') as plan_stage,
-        case coalesce(variant, '')
-            when '' then 1 when 'hasil_analisa' then 2 when 'rancangan_awal' then 3 when 'prakiraan_maju' then 4
-        end as stage_rank,
-        case item_level
-            when 'urusan' then 1 when 'bidang' then 2 when 'program' then 3 when 'kegiatan' then 4
-            when 'sub_kegiatan' then 5
-        end as level_rank
-    from budget_facts
-    where variant is null or variant in ('hasil_analisa', 'rancangan_awal', 'prakiraan_maju')
-),
-
-items as (
-    select * from staged where level_rank is not null and value is not null
-),
-
+-- the rules' first steps are intermediate models (built in one query they ran out of memory at
+-- national scale): int_budget__figures (stage 1: the figures of the plan stages, each item once,
+-- with its containers) and int_budget__leaves (rule 3: the deepest and the consistent leaves)
 totals as (
-    select document_id, source_table, year, measure, plan_stage, max(value) as stated_total
-    from staged
-    where item_level = 'total'
+    select {{ reading }}, max(value) as stated_total
+    from {{ ref('int_budget__figures') }}
+    where item_level = 'total' and document_id in (select document_id from documents)
     group by all
 ),
 
--- each item's containers (int_items__ancestors: nearest first, four levels up)
-ancestors as (
+leaves as (
+    select * exclude (leaf_set) from {{ ref('int_budget__leaves') }}
+    where leaf_set = 'deepest' and document_id in (select document_id from documents)
+),
+
+consistent_leaves as (
+    select * exclude (leaf_set) from {{ ref('int_budget__leaves') }}
+    where leaf_set = 'consistent' and document_id in (select document_id from documents)
+),
+
+-- each item's containers by level (int_items__ancestors), for the hierarchy columns
+containers as (
     select * from {{ ref('int_items__ancestors') }}
     where document_id in (select document_id from documents)
-),
-
--- each item's figure (the first column where a row gives two of the same year, measure and
--- stage) with its container and its containers' containers
-with_parent as (
-    select i.*, a.parent_index, a.item_index, coalesce(a.ancestors, []) as ancestors
-    from items as i
-    left join ancestors as a
-        on a.document_id = i.document_id and a.source_table = i.source_table and a.row_index = i.row_index
-    qualify row_number() over (
-        partition by i.document_id, i.source_table, i.year, i.measure, i.plan_stage, i.row_index order by i.source_column
-    ) = 1
-),
-
--- an item is a leaf when none of its sub-items (by the layout's parent, or any code under its
--- code) has a figure in the same table, year, measure and stage.  Both tests are anti-joins on
--- equality (a correlated `not exists` with an OR neither hashes nor spills at national scale).
-layout_parents as (
-    select distinct {{ reading }}, parent_index as row_index
-    from with_parent
-    where parent_index is not null
-),
-
--- every proper code prefix of an item with a figure: '1.01.02' gives '1' and '1.01'
-code_ancestors as (
-    select distinct {{ reading }}, array_to_string(parts[1:depth], '.') as nomenclature_code
-    from (
-        select {{ reading }}, parts, unnest(range(1, len(parts))) as depth
-        from (
-            select {{ reading }}, string_split(nomenclature_code, '.') as parts
-            from with_parent
-            where nomenclature_code is not null
-        )
-    )
-),
-
-leaves as (
-    select *
-    from with_parent
-    anti join layout_parents using ({{ reading }}, row_index)
-    anti join code_ancestors using ({{ reading }}, nomenclature_code)
 ),
 
 -- each candidate table of a document, year, measure and stage, with what the choice looks at
@@ -145,38 +86,10 @@ chosen as (
 ),
 
 -- where the deepest items of the chosen table do not add up to the total the table states, but
--- taking an item's own amount instead of its sub-items' (where they do not add up to it,
--- audit.reconciliation: mismatch) does, that is the table's reading: the report's figures at
+-- the consistent leaves (an item's own amount instead of its sub-items' where they do not add up
+-- to it, audit.reconciliation: mismatch) do, that is the table's reading: the report's figures at
 -- the level where they agree with the report's own total (a sub kegiatan lost in the PDF
 -- conversion, or mistyped, does not change the total)
-cut_items as (
-    select distinct p.document_id, p.source_table, p.year, p.measure, p.plan_stage, p.row_index
-    from with_parent as p
-    inner join {{ ref('audit_reconciliation') }} as r
-        on r.check_type = 'parent_vs_children' and r.status = 'mismatch'
-        and r.document_id = p.document_id and r.source_table = p.source_table and r.row_index = p.item_index
-        and r.kind = case p.measure when 'plan' then 'target' else 'realisation' end
-        and r.year = p.year and r.variant is not distinct from p.variant and r.month is null
-),
-
--- items under such an item, by the hierarchy (where codes are known it follows them: a kegiatan
--- repeated in another part of the table keeps its own sub kegiatan)
-under_cut as (
-    select distinct {{ reading }}, row_index
-    from (select {{ reading }}, row_index, unnest(ancestors) as ancestor from with_parent)
-    semi join (select {{ reading }}, row_index as ancestor from cut_items) using ({{ reading }}, ancestor)
-),
-
-consistent_leaves as (
-    select *
-    from (
-        select * from leaves
-        union by name
-        select * from with_parent semi join cut_items using ({{ reading }}, row_index)
-    )
-    anti join under_cut using ({{ reading }}, row_index)
-),
-
 readings as (
     select
         {{ reading }},
@@ -211,7 +124,7 @@ lineage as (
     inner join chosen as c
         on c.document_id = l.document_id and c.source_table = l.source_table and c.year = l.year
         and c.measure = l.measure and c.plan_stage = l.plan_stage
-    left join ancestors as a
+    left join containers as a
         on a.document_id = l.document_id and a.source_table = l.source_table and a.row_index = l.row_index
 )
 
