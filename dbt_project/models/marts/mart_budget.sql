@@ -35,7 +35,7 @@ with documents as (
 
 -- the rules' first steps are intermediate models (built in one query they ran out of memory at
 -- national scale): int_budget__figures (stage 1: the figures of the plan stages, each item once,
--- with its containers) and int_budget__leaves (rule 3: the deepest and the consistent leaves)
+-- with its containers), int_budget__leaves and int_budget__consistent_leaves (rule 3)
 totals as (
     select {{ reading }}, max(value) as stated_total
     from {{ ref('int_budget__figures') }}
@@ -44,13 +44,13 @@ totals as (
 ),
 
 leaves as (
-    select * exclude (leaf_set) from {{ ref('int_budget__leaves') }}
-    where leaf_set = 'deepest' and document_id in (select document_id from documents)
+    select * from {{ ref('int_budget__leaves') }}
+    where document_id in (select document_id from documents)
 ),
 
 consistent_leaves as (
-    select * exclude (leaf_set) from {{ ref('int_budget__leaves') }}
-    where leaf_set = 'consistent' and document_id in (select document_id from documents)
+    select * from {{ ref('int_budget__consistent_leaves') }}
+    where document_id in (select document_id from documents)
 ),
 
 -- each item's containers by level (int_items__ancestors), for the hierarchy columns
