@@ -112,6 +112,14 @@ budget_leaves as (
     semi join (select {{ reading }} from readings where at_consistent_level) using ({{ reading }})
 ),
 
+-- whether the report gives a realisation for the year (every chosen table gives the mart rows;
+-- a window over the mart's rows instead ran out of memory at 10,000 reports, 1 GB cap)
+reported as (
+    select document_id, year, bool_or(measure = 'realisation') as realisation_reported
+    from chosen
+    group by all
+),
+
 -- the leaves of the chosen tables, with their containers' codes and names
 lineage as (
     select
@@ -151,7 +159,7 @@ select
     d.kabupaten_kota,
     d.provinsi,
     l.plan_stage,
-    bool_or(l.measure = 'realisation') over (partition by l.document_id, l.year) as realisation_reported,
+    r.realisation_reported,
     -- lineage
     l.source_table,
     cast(l.source_line as integer) as source_line,
@@ -160,3 +168,4 @@ select
     l.value_flag
 from lineage as l
 inner join documents as d on d.document_id = l.document_id
+inner join reported as r on r.document_id = l.document_id and r.year = l.year
