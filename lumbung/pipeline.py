@@ -10,7 +10,9 @@ next run discards.  A lock file stops two runs from building at once.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import gc
 import hashlib
 import json
 import resource
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
+import pyarrow as pa
 
 from lumbung import warehouse
 from lumbung.identify.overrides import PinFileError
@@ -69,10 +72,23 @@ def timed(ctx: RunContext, stage: str) -> Iterator[None]:
     try:
         yield
     finally:
+        release_memory()
         seconds = time.perf_counter() - start
         ctx.stages[stage] = round(ctx.stages.get(stage, 0.0) + seconds, 2)
         if ctx.log:
             ctx.log(f"{ctx.run_id} {stage}: done in {seconds:.1f}s")
+
+
+def release_memory() -> None:
+    """Give the memory a stage freed back to the system before the next stage starts: Python's
+    collector, Arrow's allocator (mimalloc keeps freed pages) and the C heap (glibc keeps them
+    too). After ingesting 10,000 reports the run's process held 1.4 GB while dbt ran beside it."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def dbt_node_count(ctx: RunContext) -> int | None:

@@ -149,7 +149,7 @@ def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path,
     return outcomes
 
 
-CHUNK_ROWS = 1_000_000  # rows of a row-by-row suite validated at once: memory stays bounded at any size
+CHUNK_ROWS = 500_000  # rows of a row-by-row suite validated at once: memory stays bounded at any size
 
 
 def _frames(con: duckdb.DuckDBPyConnection, sql: str, by_rows: bool):

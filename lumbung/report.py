@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from lumbung.warehouse import connect
+
 PAGE = Path(__file__).with_name("report_page.html")
 TOP_PER_DOCUMENT = 20  # mismatches and unresolved names listed per report (all are counted)
 INLINE_LIMIT = 4_000_000  # bytes of detail embedded in the page; above, a script file per kabupaten/kota
@@ -163,11 +165,8 @@ def _json(value) -> str:
 def write_report(warehouse: Path, out: Path, kabupaten: str | None = None, inline_limit: int = INLINE_LIMIT) -> dict:
     """Write the page for the published `warehouse` (opened read-only) to `out` (with its
     `<name>_files/` parts when the detail is larger than `inline_limit` bytes); returns counts."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:  # DuckDB's memory capped like the run's
         data = gather(con, kabupaten)
-    finally:
-        con.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     parts = split_parts(data)
     folder = out.with_name(out.stem + "_files")
