@@ -10,9 +10,7 @@ next run discards.  A lock file stops two runs from building at once.
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
-import gc
 import hashlib
 import json
 import resource
@@ -29,12 +27,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
-import pyarrow as pa
 
 from lumbung import warehouse
 from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
 from lumbung.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+from lumbung.memory import release_memory
 from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
 
 
@@ -77,18 +75,6 @@ def timed(ctx: RunContext, stage: str) -> Iterator[None]:
         ctx.stages[stage] = round(ctx.stages.get(stage, 0.0) + seconds, 2)
         if ctx.log:
             ctx.log(f"{ctx.run_id} {stage}: done in {seconds:.1f}s")
-
-
-def release_memory() -> None:
-    """Give the memory a stage freed back to the system before the next stage starts: Python's
-    collector, Arrow's allocator (mimalloc keeps freed pages) and the C heap (glibc keeps them
-    too). After ingesting 10,000 reports the run's process held 1.4 GB while dbt ran beside it."""
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
 
 
 def dbt_node_count(ctx: RunContext) -> int | None:

@@ -29,6 +29,7 @@ from typing import Callable
 import duckdb
 import pyarrow as pa
 
+from lumbung.memory import release_memory
 from lumbung.paths import EXPECTATIONS_DIR
 
 STAGES = ("raw", "staging", "marts")
@@ -143,6 +144,8 @@ def validate_stage(con: duckdb.DuckDBPyConnection, stage: str, workdir: Path,
             # about half a second, more than validating a chunk)
             chunks.append(_run_suite(context, datasource, suite, table, stage, frame,
                                      [UpdateDataDocsAction(name="update_data_docs")] if last else []))
+            del frame
+            release_memory()  # else the process grows by each chunk's pandas/Arrow pages
         outcomes.extend(chunks[0] if len(chunks) == 1 else _merge(chunks, suite))
         if on_suite:
             on_suite(suite.name, len(suites))

@@ -4,9 +4,10 @@
 -- that level (`program_code`, `program_name`, ...). From int_items__hierarchy.
 -- A model of its own, computed without joining the hierarchy with itself: mart_budget joined its
 -- figures with four copies of the hierarchy at once and ran out of memory at 10,000 reports (1 GB
--- cap); a chain of self-joins here did too. Each table's items are gathered into lists instead,
--- indexed by row_index (an item's position in its table, 1..n: assert_items_numbered_in_order),
--- and one join gives every item its table's lists.
+-- cap); a chain of self-joins here did too. An item's position in its table is its row_index
+-- (1..n: assert_items_numbered_in_order), so each table's containers and levels are gathered into
+-- two short lists that one join gives every item, and a container's code and name are read by
+-- position in the table's window (nth_value): nothing but integers and levels is hashed.
 {{ config(**keyed_on_document()) }}
 {%- set levels = ['urusan', 'program', 'kegiatan', 'sub_kegiatan'] %}
 with items as (
@@ -17,43 +18,37 @@ with items as (
     {%- endif %}
 ),
 
--- one row per table: its items' containers, levels, codes and names, in row_index order
+-- one row per table: its items' containers and levels, in row_index order
 tables_ as (
     select
         document_id,
         source_table,
         list(parent_index order by row_index) as parents,
-        list(item_level order by row_index) as levels,
-        list({code: nomenclature_code, name: item_name} order by row_index) as named
+        list(item_level order by row_index) as levels
     from items
     group by all
 ),
 
 chains as (
     select
-        i.document_id,
-        i.source_table,
-        i.row_index,
-        i.item_index,
-        i.parent_index,
+        i.*,
         list_filter(
             [i.parent_index, t.parents[i.parent_index], t.parents[t.parents[i.parent_index]],
              t.parents[t.parents[t.parents[i.parent_index]]]],
             lambda x: x is not null
         ) as ancestors,
-        t.levels,
-        t.named
+        t.levels
     from items as i
     inner join tables_ as t using (document_id, source_table)
 ),
 
--- the nearest container of each level (its code may be unknown: then the code is null, and a
--- farther container of the same level is not taken instead)
+-- the position of the nearest container of each level (its code may be unknown: then the code is
+-- null, and a farther container of the same level is not taken instead)
 nearest as (
     select
-        * exclude (levels, named),
+        * exclude (levels),
         {%- for level in levels %}
-        named[list_filter(ancestors, lambda a: levels[a] = '{{ level }}')[1]] as {{ level }}{{ ',' if not loop.last }}
+        list_filter(ancestors, lambda a: levels[a] = '{{ level }}')[1] as {{ level }}_row{{ ',' if not loop.last }}
         {%- endfor %}
     from chains
 )
@@ -66,7 +61,10 @@ select
     parent_index,
     ancestors,
     {%- for level in levels %}
-    {{ level }}.code as {{ level }}_code,
-    {{ level }}.name as {{ level }}_name{{ ',' if not loop.last }}
+    nth_value(nomenclature_code, {{ level }}_row) over table_rows as {{ level }}_code,
+    nth_value(item_name, {{ level }}_row) over table_rows as {{ level }}_name{{ ',' if not loop.last }}
     {%- endfor %}
 from nearest
+window table_rows as (
+    partition by document_id, source_table order by row_index rows between unbounded preceding and unbounded following
+)

@@ -7,8 +7,8 @@ int_facts__conformed.
 
 Incremental, keyed on the document: a run matches only the items of documents it has not matched
 in the version loaded (a re-read document is matched again; the post-hook drops documents no
-longer loaded), documents a few hundred at a time so that memory stays bounded, with one
-prepared matcher for the whole run.  The pipeline rebuilds it in full when the transform code
+longer loaded), documents a few hundred at a time, streamed to the table so that memory stays
+bounded, with one prepared matcher for the whole run.  The pipeline rebuilds it in full when the transform code
 or the reference changes (`transform_fingerprint`)."""
 
 from dataclasses import fields
@@ -44,14 +44,18 @@ def model(dbt, session):
     todo = sorted(documents.fetchall())
     items = dbt.ref("stg_lumbung__table_items").project(ITEM_COLUMNS)
     names = [c.strip() for c in ITEM_COLUMNS.split(",")]
-    chunks = []
-    for start in range(0, len(todo), DOCUMENTS_PER_CHUNK):
-        chunk = todo[start: start + DOCUMENTS_PER_CHUNK]
-        loaded_at = dict(chunk)
-        wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
-        rows = [dict(zip(names, r)) for r in items.join(wanted, "document_id").project(ITEM_COLUMNS).fetchall()]
-        matches = resolve_items(rows, matcher, bidang)
-        columns = {name: [getattr(m, name) for m in matches] for name in SCHEMA.names[:-1]}
-        columns["document_loaded_at"] = [loaded_at[m.document_id] for m in matches]
-        chunks.append(pa.table(columns, schema=SCHEMA))
-    return pa.concat_tables(chunks) if chunks else SCHEMA.empty_table()
+
+    def batches():
+        for start in range(0, len(todo), DOCUMENTS_PER_CHUNK):
+            chunk = todo[start: start + DOCUMENTS_PER_CHUNK]
+            loaded_at = dict(chunk)
+            wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
+            rows = [dict(zip(names, r)) for r in items.join(wanted, "document_id").project(ITEM_COLUMNS).fetchall()]
+            matches = resolve_items(rows, matcher, bidang)
+            columns = {name: [getattr(m, name) for m in matches] for name in SCHEMA.names[:-1]}
+            columns["document_loaded_at"] = [loaded_at[m.document_id] for m in matches]
+            yield from pa.table(columns, schema=SCHEMA).to_batches()
+
+    # a stream: dbt-duckdb inserts each chunk's matches as they come (through a cursor of its
+    # own), so the matches of a whole country are never held in memory at once
+    return pa.RecordBatchReader.from_batches(SCHEMA, batches())

@@ -1,0 +1,25 @@
+"""Giving memory back to the system between stages and chunks of work.
+
+Python's collector, Arrow's allocator (mimalloc) and glibc's heap all keep freed memory for
+reuse; a long run (10,000 reports) that moves from one large stage to the next would otherwise
+hold the high-water mark of every stage at once beside the processes it starts (dbt).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+
+import pyarrow as pa
+
+
+def release_memory() -> None:
+    """Return freed memory: after ingesting 10,000 reports the run's process held 1.4 GB while
+    dbt ran beside it, and the GX gates grew by ~60 MB a chunk (1.9 GB at 11 million facts;
+    1.15 GB when released after each chunk)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
