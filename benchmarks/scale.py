@@ -148,11 +148,11 @@ def run(raw: Path, warehouse: Path) -> dict:
 def show(title: str, result: dict, full: float | None = None) -> None:
     share = f" ({result['wall'] / full:.0%} of the full run)" if full else ""
     print(f"\n{title}: exit {result['rc']}, {result['wall']:.1f} s wall{share}, {result['cores']:.2f} cores, "
-          f"peak {result['peak_mb']:.0f} MB (process tree), warehouse {result['size_mb']:.1f} MB")
+          f"peak {result['peak_mb']:.0f} MiB (process tree), warehouse {result['size_mb']:.1f} MiB")
     if "stages" in result:
         print(f"  loaded {result['loaded']}, quarantined {result['quarantined']}, facts published {result['facts']}")
         print("  " + ", ".join(f"{k} {v:.1f}s" for k, v in result["stages"].items()))
-    print("  peak by stage: " + ", ".join(f"{k} {v:.0f} MB" for k, v in result["stage_peaks_mb"].items()))
+    print("  peak by stage: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in result["stage_peaks_mb"].items()))
     if result["rc"]:
         print("  " + "\n  ".join(result["tail"]))
     sys.stdout.flush()
