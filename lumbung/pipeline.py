@@ -31,8 +31,8 @@ import duckdb
 from lumbung import warehouse
 from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
-from lumbung.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 from lumbung.memory import release_memory
+from lumbung.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
 
 

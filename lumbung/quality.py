@@ -50,7 +50,7 @@ class ExpectationOutcome:
     observed: str | None
 
 
-KEEP_RESULTS = 60  # validation results kept per suite (a run validates a suite once, or once per million rows)
+KEEP_RESULTS = 60  # validation results kept per suite (a run validates a suite once, or once per CHUNK_ROWS rows)
 
 
 def working_project(workdir: Path, source: Path = EXPECTATIONS_DIR) -> Path:

@@ -5,14 +5,9 @@
 -- leaves miss the total it states but these meet it (a sub kegiatan lost in the PDF conversion,
 -- or mistyped, does not change the total).
 {{ config(**keyed_on_document()) }}
-{#- one reading of a table: a document's table, for one year, measure and plan stage -#}
-{%- set reading = 'document_id, source_table, year, measure, plan_stage' %}
+{%- set reading = budget_reading() %}
 with figures as (
-    select * from {{ ref('int_budget__figures') }}
-    where item_level <> 'total'
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    {{ budget_item_figures() }}
 ),
 
 leaves as (

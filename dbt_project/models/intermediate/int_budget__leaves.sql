@@ -6,14 +6,9 @@
 -- nor spills at national scale). A model of its own: with the consistent leaves in the same
 -- query it ran out of memory at 10,000 reports (1 GB cap).
 {{ config(**keyed_on_document()) }}
-{#- one reading of a table: a document's table, for one year, measure and plan stage -#}
-{%- set reading = 'document_id, source_table, year, measure, plan_stage' %}
+{%- set reading = budget_reading() %}
 with figures as (
-    select * from {{ ref('int_budget__figures') }}
-    where item_level <> 'total'
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    {{ budget_item_figures() }}
 ),
 
 layout_parents as (

@@ -19,8 +19,7 @@
 --      sub-items' (where those do not add up to it) meets the total, that reading is taken.
 -- Stated totals stay in the fact tables and are compared with these sums in
 -- audit_budget_reconciliation.
-{#- one reading of a table: a document's table, for one year, measure and plan stage -#}
-{%- set reading = 'document_id, source_table, year, measure, plan_stage' %}
+{%- set reading = budget_reading() %}
 {%- set levels = ['urusan', 'program', 'kegiatan', 'sub_kegiatan'] %}
 with documents as (
     select d.document_id, d.document_type, d.kecamatan_id, k.kecamatan, k.kabupaten_kota, k.provinsi
