@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -37,6 +38,7 @@ class Match:
     runner_up_score: float | None
 
 
+@lru_cache(maxsize=1 << 16)  # a national load repeats the same names in thousands of reports
 def normalise(name: str) -> str:
     """`<b>Kegiatan : Penyediaan Jasa Surat Menyurat (kel)</b>` -> `penyediaan jasa surat menyurat`."""
     text = MARKUP_RE.sub(" ", name or "")
@@ -103,6 +105,8 @@ def accept(match: Match) -> bool:
 
 def _present(value):
     """None for the missing values a DataFrame gives (NaN, NA, None)."""
+    if isinstance(value, (str, int)):  # bool is an int: the values of a query's rows
+        return value
     return None if value is None or value != value or str(value) in ("<NA>", "nan") else value
 
 
@@ -116,6 +120,7 @@ class Matcher:
         self.normalised = {code: normalise(name) for code, name in official.items()}
         self._scopes: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str], Match] = {}
+        self._written: dict[tuple[str, str], float] = {}
 
     def candidates(self, prefix: str) -> dict[str, str]:
         if prefix not in self._scopes:
@@ -127,6 +132,13 @@ class Matcher:
         if key not in self._memo:
             self._memo[key] = best_match(name, self.candidates(prefix))
         return self._memo[key]
+
+    def written_score(self, name: str, code: str) -> float:
+        """How close an item's name is to the official name of the code it was written with."""
+        key = (normalise(name), code)
+        if key not in self._written:
+            self._written[key] = score(key[0], self.normalised[code])
+        return self._written[key]
 
     @property
     def distinct_queries(self) -> int:
@@ -149,7 +161,7 @@ def resolve_items(items: list[dict], reference: list[dict] | Matcher, organisati
     organisation's bidang (`7.01`, Kecamatan, for kecamatan reports), where the search falls back
     too when nothing under the parent's code is close enough."""
     matcher = reference if isinstance(reference, Matcher) else Matcher(official_names(reference))
-    official, normalised = matcher.official, matcher.normalised
+    official = matcher.official
     out: list[ItemMatch] = []
     code_of: dict[tuple[str, str, int], str] = {}
     items = [{k: _present(v) for k, v in item.items()} for item in items]
@@ -159,7 +171,7 @@ def resolve_items(items: list[dict], reference: list[dict] | Matcher, organisati
         if written in official:
             code_of[key] = written
             out.append(ItemMatch(*key, item.get("item_name"), written, written, official[written], 100.0, None, None,
-                                 True, score(normalise(item.get("item_name") or ""), normalised[written])
+                                 True, matcher.written_score(item["item_name"], written)
                                  if item.get("item_name") else None))
             continue
         if item.get("is_extra_indicator") or not item.get("item_name"):

@@ -24,7 +24,7 @@ from lumbung.extract.facts import Fact, emit_facts
 from lumbung.extract.headers import Header, read_header, refine_metrics
 from lumbung.extract.items import Item, table_items
 from lumbung.extract.levels import settle_levels
-from lumbung.extract.rows import build_rows
+from lumbung.extract.rows import build_rows, measure_cells
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,7 @@ def settle_header(table: Table) -> Header:
     header = read_header(table.lines, table.caption)
     if not header.role_columns("measure") and not header.role_columns("derived"):
         return header
-    rows, _problems, _uses = build_rows(table.lines, header, neutral=True)
-    values: dict[int, list[str]] = {}
-    for row in rows:
-        for index, (cell, _line, _position) in [*row.values.items(), *row.derived.items()]:
-            values.setdefault(index, []).append(cell)
-    return refine_metrics(header, values)
+    return refine_metrics(header, measure_cells(table.lines, header))
 
 
 @dataclass

@@ -218,21 +218,13 @@ class _RowBuilder:
     def add_line(self, line: SourceLine) -> None:
         header = self.header
         line_cells = line.cells
-        if not any(line_cells):
-            return
-        if is_numbering_row(line_cells):
-            return self._skip(line, "column_numbers")
-        if is_year_section(line_cells):  # `TAHUN 2020` alone: the rows below speak of that year
-            self.section_year = section_year(line_cells)
-            self.pending_name = None
-            return self._skip(line, "year_section")
-        if is_repeated_header(line_cells, header):
-            return self._skip(line, "repeated_header")
-        kinds = {cell_kind(c) for c in line_cells}
-        numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
-        words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
-        # wrapped numbers, and a heading with no numbers, sit where the line above put its cells
-        alignment = align_row(line_cells, header.columns, self.offset if numbers_only or words_only else 0, self.neutral)
+        skipped = _skipped_as(line_cells, header)
+        if skipped is not None:
+            if skipped == "year_section":  # `TAHUN 2020` alone: the rows below speak of that year
+                self.section_year = section_year(line_cells)
+                self.pending_name = None
+            return self._skip(line, skipped) if skipped != "empty" else None
+        alignment, words_only = _aligned(line_cells, header, self.offset, self.neutral)
         self.offset = alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
         aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
@@ -306,6 +298,47 @@ class _RowBuilder:
         self.rows.append(row)
         self.last_of[p.part] = row
         self.pending_name = row if not p.measures and row.text("name") else None
+
+
+def _skipped_as(cells: list[str], header: Header) -> str | None:
+    """Why a line holds no row: `empty`, `column_numbers` (`1 | 2 | 3`), `year_section`
+    (`TAHUN 2020` alone) or `repeated_header` (the header again on the next page); None for a row."""
+    if not any(cells):
+        return "empty"
+    if is_numbering_row(cells):
+        return "column_numbers"
+    if is_year_section(cells):
+        return "year_section"
+    if is_repeated_header(cells, header):
+        return "repeated_header"
+    return None
+
+
+def _aligned(cells: list[str], header: Header, offset: int, neutral: bool):
+    """The line's cells under the header's columns, and whether it holds words only: wrapped
+    numbers, and a heading with no numbers, sit where the line above put its cells (`offset`)."""
+    kinds = {cell_kind(c) for c in cells}
+    numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
+    words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
+    return align_row(cells, header.columns, offset if numbers_only or words_only else 0, neutral), words_only
+
+
+def measure_cells(lines: list[SourceLine], header: Header) -> dict[int, list[str]]:
+    """The cells each measure and derived column holds once the rows are aligned without
+    preferring money or indicator columns (what `build_rows(..., neutral=True)` puts in the rows'
+    values, without building the rows): what tells a money column from an indicator column."""
+    wanted = {c.index for c in header.columns if c.role in ("measure", "derived")}
+    out: dict[int, list[str]] = {}
+    offset = 0
+    for line in lines[header.body_start:]:
+        if _skipped_as(line.cells, header) is not None:
+            continue
+        alignment, _words_only = _aligned(line.cells, header, offset, neutral=True)
+        offset = alignment.offset
+        for index in wanted:
+            if alignment.cells[index]:
+                out.setdefault(index, []).append(alignment.cells[index])
+    return out
 
 
 def _follow_sources(before: list[str], sources: tuple[tuple[int, ...], ...], after: list[str]) -> list[tuple[int, ...]]:

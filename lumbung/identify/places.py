@@ -54,8 +54,10 @@ def clean(text: str) -> str:
 def _is_heading(raw: str, text: str) -> bool:
     if raw.lstrip().startswith("#") or re.fullmatch(r"\s*(\*\*|<b>).+(\*\*|</b>)\s*", raw):
         return True
+    if not 0 < len(text) <= 120:
+        return False
     letters = [ch for ch in text if ch.isalpha()]
-    return 0 < len(text) <= 120 and len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 def title_end(lines: list[str]) -> int:
@@ -74,10 +76,10 @@ def title_end(lines: list[str]) -> int:
 def places(lines: list[str]) -> list[Line]:
     """Every non-blank line with its place (see the module docstring)."""
     end = title_end(lines)
-    repeated = Counter(clean(t).lower() for t in lines if t.strip() and "\t" not in t and len(t) <= 120)
+    texts = [clean(raw) for raw in lines]
+    repeated = Counter(text.lower() for raw, text in zip(lines, texts) if raw.strip() and "\t" not in raw and len(raw) <= 120)
     out = []
-    for i, raw in enumerate(lines):
-        text = clean(raw)
+    for i, (raw, text) in enumerate(zip(lines, texts)):
         if not text:
             continue
         if "\t" in raw:
