@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -476,6 +478,41 @@ def test_target_vs_realisation_and_indicators_hold_each_fact_once(first_run):
     # `%` and `Persen` are one unit; the written spelling is kept
     assert {w for (w,) in query(warehouse, "select distinct unit_written from marts.mart_indicator where unit = 'persen'")} \
         >= {"%", "Persen"}
+
+
+def test_name_matching_one_document_a_chunk_gives_the_matches_of_one_pass(first_run, tmp_path):
+    """int_items__name_matched matches and streams a few hundred documents at a time (bounded
+    memory at national scale): rebuilt one document a chunk (four chunks), it holds the same rows."""
+    from lumbung.paths import DBT_PROJECT_DIR
+
+    warehouse, _ = first_run
+    copy = tmp_path / "lumbung.duckdb"
+    shutil.copy(warehouse, copy)
+    env = {**os.environ, "LUMBUNG_DB_PATH": str(copy), "LUMBUNG_MATCH_DOCUMENTS_PER_CHUNK": "1",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", "run", "--full-refresh",
+                    "--select", "int_items__name_matched", "--project-dir", str(DBT_PROJECT_DIR),
+                    "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
+                    "--log-path", str(tmp_path / "logs")], env=env, check=True, capture_output=True)
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    assert manifest["nodes"]["model.lumbung.int_items__name_matched"]["config"]["documents_per_chunk"] == "1"
+    # and it reaches the model: dbt passes a Python model the config keys of the `dbt.config.get`
+    # calls it finds (a call inside another expression is missed)
+    ran = next((tmp_path / "target" / "run").rglob("int_items__name_matched.py")).read_text()
+    assert "'documents_per_chunk': '1'" in ran
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        con.execute(f"attach '{warehouse}' as published (read_only)")
+        [(rows, documents, only_chunked, only_published)] = con.execute("""select
+            (select count(*) from intermediate.int_items__name_matched),
+            (select count(distinct document_id) from intermediate.int_items__name_matched),
+            (select count(*) from (select * from intermediate.int_items__name_matched
+                                   except all select * from published.intermediate.int_items__name_matched)),
+            (select count(*) from (select * from published.intermediate.int_items__name_matched
+                                   except all select * from intermediate.int_items__name_matched))""").fetchall()
+    finally:
+        con.close()
+    assert documents == 4 and rows > 100 and (only_chunked, only_published) == (0, 0)
 
 
 def test_gates_in_row_chunks_give_the_outcomes_of_one_pass(first_run, tmp_path, monkeypatch):

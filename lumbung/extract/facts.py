@@ -150,7 +150,7 @@ def emit_facts(
     columns = {c.index: c for c in header.columns}
     monthly = bool(header.role_columns("month"))
     for row_index, row in enumerate(rows, start=1):
-        unit_text = row.text("unit")
+        unit_text, name, indicator = row.text("unit"), row.text("name"), row.text("indicator")
         month = parse_month((row.texts.get("month") or [None])[0]) if monthly else None
         for index, (cell, line, position) in sorted(row.values.items()):
             col = columns[index]
@@ -184,9 +184,8 @@ def emit_facts(
                     column_index=index,
                     column_header=col.header,
                     item_level=row.level,
-                    item_name=row.text("name"),
-                    indicator=(row.indicator_in(indicator_of[index]) if index in indicator_of else None)
-                    or row.text("indicator"),
+                    item_name=name,
+                    indicator=(row.indicator_in(indicator_of[index]) if index in indicator_of else None) or indicator,
                     code_raw=code.raw if code else None,
                     code_canonical=code.canonical if code else None,
                     code_method=code.method if code else None,

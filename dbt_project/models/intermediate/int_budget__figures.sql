@@ -54,14 +54,18 @@ ancestors as (
     where document_id in (select document_id from documents)
 ),
 
+-- an item's figure: the first column where its row gives two of the same year, measure and stage
+not_first as (
+    {{ all_but_first('items', ['document_id', 'source_table', 'year', 'measure', 'plan_stage', 'row_index'],
+                     'f.source_column') }}
+),
+
 item_figures as (
     select i.*, a.parent_index, a.item_index, coalesce(a.ancestors, []) as ancestors
     from items as i
     left join ancestors as a
         on a.document_id = i.document_id and a.source_table = i.source_table and a.row_index = i.row_index
-    qualify row_number() over (
-        partition by i.document_id, i.source_table, i.year, i.measure, i.plan_stage, i.row_index order by i.source_column
-    ) = 1
+    where i.fact_id not in (select fact_id from not_first)
 )
 
 select * from item_figures

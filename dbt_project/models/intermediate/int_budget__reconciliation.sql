@@ -17,27 +17,42 @@ with documents as (
 ),
 
 items as (
-    select h.*, d.kecamatan_id
+    select h.document_id, h.source_table, h.row_index, h.item_index, h.parent_index, h.row_line, h.item_level,
+        h.is_extra_indicator
     from {{ ref('int_items__hierarchy') }} as h
     inner join documents as d on d.document_id = h.document_id
 ),
 
+-- the published budget facts (built tables: the conformed view would be computed again over
+-- every fact), only the columns a check reads: at national scale every hash join here spills
 budget_facts as (
-    select * from {{ ref('int_facts__conformed') }}
+    select fact_id, document_id, source_table, source_line, source_column, row_index, item_level, item_name,
+        'target' as kind, year, variant, month, value, value_raw, value_flag
+    from {{ ref('fct_target') }}
+    where metric = 'budget' and document_id in (select document_id from documents)
+    union all
+    select fact_id, document_id, source_table, source_line, source_column, row_index, item_level, item_name,
+        'realisation' as kind, year, variant, month, value, value_raw, value_flag
+    from {{ ref('fct_realisation') }}
     where metric = 'budget' and document_id in (select document_id from documents)
 ),
 
--- one stated amount per item and measure: the leftmost column when a row states two; amounts on
+-- one stated amount per item and measure: the leftmost cell when a row states two; amounts on
 -- a further line of an item (`1101.02 ... | 0 | | 8.394.000` then `| 165.307.000 |`) are the item's
-amounts as (
+amounts_all as (
     select f.* replace (i.item_index as row_index)
     from budget_facts as f
     inner join items as i
         on i.document_id = f.document_id and i.source_table = f.source_table and i.row_index = f.row_index
-    qualify row_number() over (
-        partition by f.document_id, f.source_table, i.item_index, f.kind, f.year, f.variant, f.month
-        order by f.source_line, f.column_index
-    ) = 1
+),
+
+not_first as (
+    {{ all_but_first('amounts_all', ['document_id', 'source_table', 'row_index', 'kind', 'year', 'variant', 'month'],
+                     'f.source_line, f.source_column') }}
+),
+
+amounts as (
+    select * from amounts_all where fact_id not in (select fact_id from not_first)
 ),
 
 children as (
@@ -122,23 +137,24 @@ part_counts as (
     group by all
 ),
 
+{#- a container's parts' amounts of one measure: check, container, kind, year, variant, month #}
+{%- set part_measure = 'p.check_type, p.document_id, p.source_table, p.container_index, a.kind, a.year, a.variant, a.month' %}
 part_sums as (
-    select
-        p.check_type,
-        p.document_id,
-        p.source_table,
-        p.container_index,
-        a.kind,
-        a.year,
-        a.variant,
-        a.month,
-        sum(a.value) as computed_value,
-        count(a.value) as parts_with_value,
-        string_agg(case when a.value_flag is not null then a.value_raw || ' (line ' || a.source_line || ')' end, '; '
-            order by a.source_line) as flagged_parts
+    select {{ part_measure }}, sum(a.value) as computed_value, count(a.value) as parts_with_value
     from parts as p
     inner join amounts as a
         on a.document_id = p.document_id and a.source_table = p.source_table and a.row_index = p.row_index
+    group by all
+),
+
+-- the parts' amounts the engine flagged, apart: few, and an ordered string_agg over every
+-- part's amount costs more than all the sums
+part_flags as (
+    select {{ part_measure }},
+        string_agg(a.value_raw || ' (line ' || a.source_line || ')', '; ' order by a.source_line) as flagged_parts
+    from (select * from amounts where value_flag is not null) as a
+    inner join parts as p
+        on p.document_id = a.document_id and p.source_table = a.source_table and p.row_index = a.row_index
     group by all
 ),
 
@@ -151,7 +167,7 @@ sum_checks as (
         pc.part_lines,
         ps.computed_value,
         coalesce(ps.parts_with_value, 0) as parts_with_value,
-        ps.flagged_parts
+        pf.flagged_parts
     from amounts as t
     inner join part_counts as pc
         on pc.document_id = t.document_id and pc.source_table = t.source_table and pc.container_index = t.row_index
@@ -159,6 +175,10 @@ sum_checks as (
         on ps.check_type = pc.check_type and ps.document_id = t.document_id and ps.source_table = t.source_table
         and ps.container_index = t.row_index and ps.kind = t.kind and ps.year = t.year
         and ps.variant is not distinct from t.variant and ps.month is not distinct from t.month
+    left join part_flags as pf
+        on pf.check_type = pc.check_type and pf.document_id = t.document_id and pf.source_table = t.source_table
+        and pf.container_index = t.row_index and pf.kind = t.kind and pf.year = t.year
+        and pf.variant is not distinct from t.variant and pf.month is not distinct from t.month
 ),
 
 irregular as (

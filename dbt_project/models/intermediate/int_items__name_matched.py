@@ -18,7 +18,7 @@ import pyarrow as pa
 from lumbung.nomenclature import ItemMatch, Matcher, official_names, resolve_items
 
 ITEM_COLUMNS = "document_id, source_table, row_index, parent_index, item_name, code_canonical, is_extra_indicator"
-DOCUMENTS_PER_CHUNK = 250
+DOCUMENTS_PER_CHUNK = 250  # config `documents_per_chunk` (env LUMBUNG_MATCH_DOCUMENTS_PER_CHUNK) overrides it
 SCHEMA = pa.schema([
     ("document_id", pa.string()), ("source_table", pa.string()), ("row_index", pa.int64()),
     ("item_name", pa.string()), ("candidate_scope", pa.string()), ("matched_code", pa.string()),
@@ -37,6 +37,8 @@ def model(dbt, session):
                          & reference["kegiatan_pemda_digit"].fillna("2").isin(["2"])]
     matcher = Matcher(official_names(official.to_dict("records")))
     bidang = dbt.config.get("organisation_bidang")
+    per_chunk = dbt.config.get("documents_per_chunk")  # a call of its own: dbt reads config keys from such calls
+    per_chunk = int(per_chunk or DOCUMENTS_PER_CHUNK)
 
     documents = dbt.ref("stg_lumbung__documents").project("document_id, loaded_at")
     if dbt.is_incremental:
@@ -46,8 +48,8 @@ def model(dbt, session):
     names = [c.strip() for c in ITEM_COLUMNS.split(",")]
 
     def batches():
-        for start in range(0, len(todo), DOCUMENTS_PER_CHUNK):
-            chunk = todo[start: start + DOCUMENTS_PER_CHUNK]
+        for start in range(0, len(todo), per_chunk):
+            chunk = todo[start: start + per_chunk]
             loaded_at = dict(chunk)
             wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
             rows = [dict(zip(names, r)) for r in items.join(wanted, "document_id").project(ITEM_COLUMNS).fetchall()]

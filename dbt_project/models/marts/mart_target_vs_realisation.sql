@@ -9,15 +9,26 @@
 {%- set pair_key = 'document_id, source_table, row_index, year, metric, month' %}
 with
 {%- for side, model in [('targets', 'fct_target'), ('realisations', 'fct_realisation')] %}
-{{ side }} as (
+{{ side }}_all as (
     select
-        *,
-        row_number() over (partition by {{ pair_key }} order by variant nulls first, source_column) as pair_rank
+        document_id, kecamatan_id, year, nomenclature_code, item_level, item_name, indicator, metric, month,
+        variant, value, unit, fact_id, source_table, row_line, row_index, source_column
     from {{ ref(model) }}
     where true
     {%- if is_incremental() %}
         and document_id in ({{ documents_to_build() }})
     {%- endif %}
+),
+
+-- the facts of an item after its first of the year, metric and month (no variant first, then by
+-- variant and column): they stand on rows of their own
+{{ side }}_not_first as (
+    {{ all_but_first(side ~ '_all', pair_key.split(', '), 'f.variant nulls first, f.source_column') }}
+),
+
+{{ side }} as (
+    select *, fact_id not in (select fact_id from {{ side }}_not_first) as is_first
+    from {{ side }}_all
 ),
 {% endfor %}
 joined as (
@@ -49,8 +60,8 @@ joined as (
         and t.year = r.year
         and t.metric = r.metric
         and t.month is not distinct from r.month
-        and t.pair_rank = 1
-        and r.pair_rank = 1
+        and t.is_first
+        and r.is_first
 )
 
 select
