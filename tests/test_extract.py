@@ -274,3 +274,29 @@ def test_a_heading_on_both_sides_is_an_item_not_a_wrapped_name(extractions):
     items = {i.row_line: i.item_name for i in extractions["serang"].items if i.source_table == "Tabel 2.4"}
     assert items[433] == "Evaluasi kinerja perangkat daerah"
     assert items[435] == "Administrasi Keuangan Perangkat Daerah"
+
+
+def test_money_columns_are_told_from_the_cells_the_rows_would_hold(report_lines):
+    """settle_header decides money columns from each measure column's cells after a neutral
+    alignment (rows.measure_cells, a pass that builds no rows): on every table of the four
+    reports they are the cells that building the rows neutrally puts in the rows' values."""
+    from collections import Counter
+
+    from lumbung.extract.rows import build_rows, measure_cells
+
+    compared = 0
+    for lines in report_lines.values():
+        for table in find_tables(lines):
+            if table.kind != "table":
+                continue
+            header = read_header(table.lines, table.caption)
+            if not header.role_columns("measure") and not header.role_columns("derived"):
+                continue
+            rows, _problems, _uses = build_rows(table.lines, header, neutral=True)
+            built: dict[int, Counter] = {}
+            for row in rows:
+                for index, (cell, _line, _position) in [*row.values.items(), *row.derived.items()]:
+                    built.setdefault(index, Counter())[cell] += 1
+            assert {i: Counter(cells) for i, cells in measure_cells(table.lines, header).items()} == built, table.label
+            compared += 1
+    assert compared >= 20
