@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -38,7 +37,6 @@ class Match:
     runner_up_score: float | None
 
 
-@lru_cache(maxsize=1 << 16)  # a national load repeats the same names in thousands of reports
 def normalise(name: str) -> str:
     """`<b>Kegiatan : Penyediaan Jasa Surat Menyurat (kel)</b>` -> `penyediaan jasa surat menyurat`."""
     text = MARKUP_RE.sub(" ", name or "")
@@ -121,21 +119,29 @@ class Matcher:
         self._scopes: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str], Match] = {}
         self._written: dict[tuple[str, str], float] = {}
+        self._normal: dict[str, str] = {}
 
     def candidates(self, prefix: str) -> dict[str, str]:
         if prefix not in self._scopes:
             self._scopes[prefix] = {c: n for c, n in self.normalised.items() if c.startswith(prefix)}
         return self._scopes[prefix]
 
+    def normal(self, name: str) -> str:
+        """`normalise(name)`, once per distinct name of the run (a national load repeats the same
+        names in thousands of reports); kept by the matcher, so freed with it."""
+        if name not in self._normal:
+            self._normal[name] = normalise(name)
+        return self._normal[name]
+
     def best(self, name: str, prefix: str) -> Match:
-        key = (normalise(name), prefix)
+        key = (self.normal(name), prefix)
         if key not in self._memo:
             self._memo[key] = best_match(name, self.candidates(prefix))
         return self._memo[key]
 
     def written_score(self, name: str, code: str) -> float:
         """How close an item's name is to the official name of the code it was written with."""
-        key = (normalise(name), code)
+        key = (self.normal(name), code)
         if key not in self._written:
             self._written[key] = score(key[0], self.normalised[code])
         return self._written[key]
