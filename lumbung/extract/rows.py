@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from lumbung.extract.align import CODE_JOINER, align_row
+from lumbung.extract.align import CODE_JOINER, Alignment, align_row
 from lumbung.extract.cells import SourceLine, cell_kind
 from lumbung.extract.codes import Code, canonical_code, is_code_fragment
 from lumbung.extract.headers import Header, is_numbering_row, is_repeated_header, is_year_section, section_year
@@ -219,11 +219,13 @@ class _RowBuilder:
         header = self.header
         line_cells = line.cells
         skipped = _skipped_as(line_cells, header)
+        if skipped == "year_section":  # `TAHUN 2020` alone: the rows below speak of that year
+            self.section_year = section_year(line_cells)
+            self.pending_name = None
         if skipped is not None:
-            if skipped == "year_section":  # `TAHUN 2020` alone: the rows below speak of that year
-                self.section_year = section_year(line_cells)
-                self.pending_name = None
-            return self._skip(line, skipped) if skipped != "empty" else None
+            if skipped != "empty":
+                self._skip(line, skipped)
+            return
         alignment, words_only = _aligned(line_cells, header, self.offset, self.neutral)
         self.offset = alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
@@ -314,7 +316,7 @@ def _skipped_as(cells: list[str], header: Header) -> str | None:
     return None
 
 
-def _aligned(cells: list[str], header: Header, offset: int, neutral: bool):
+def _aligned(cells: list[str], header: Header, offset: int, neutral: bool) -> tuple[Alignment, bool]:
     """The line's cells under the header's columns, and whether it holds words only: wrapped
     numbers, and a heading with no numbers, sit where the line above put its cells (`offset`)."""
     kinds = {cell_kind(c) for c in cells}

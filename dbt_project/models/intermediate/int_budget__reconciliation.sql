@@ -137,24 +137,24 @@ part_counts as (
     group by all
 ),
 
-{#- a container's parts' amounts of one measure: check, container, kind, year, variant, month #}
-{%- set part_measure = 'p.check_type, p.document_id, p.source_table, p.container_index, a.kind, a.year, a.variant, a.month' %}
 part_sums as (
-    select {{ part_measure }}, sum(a.value) as computed_value, count(a.value) as parts_with_value
+    select
+        p.check_type,
+        p.document_id,
+        p.source_table,
+        p.container_index,
+        a.kind,
+        a.year,
+        a.variant,
+        a.month,
+        sum(a.value) as computed_value,
+        count(a.value) as parts_with_value,
+        -- filtered first: an ordered string_agg over every part's amount cost more than the sums
+        string_agg(a.value_raw || ' (line ' || a.source_line || ')', '; ' order by a.source_line)
+            filter (where a.value_flag is not null) as flagged_parts
     from parts as p
     inner join amounts as a
         on a.document_id = p.document_id and a.source_table = p.source_table and a.row_index = p.row_index
-    group by all
-),
-
--- the parts' amounts the engine flagged, apart: few, and an ordered string_agg over every
--- part's amount costs more than all the sums
-part_flags as (
-    select {{ part_measure }},
-        string_agg(a.value_raw || ' (line ' || a.source_line || ')', '; ' order by a.source_line) as flagged_parts
-    from (select * from amounts where value_flag is not null) as a
-    inner join parts as p
-        on p.document_id = a.document_id and p.source_table = a.source_table and p.row_index = a.row_index
     group by all
 ),
 
@@ -167,7 +167,7 @@ sum_checks as (
         pc.part_lines,
         ps.computed_value,
         coalesce(ps.parts_with_value, 0) as parts_with_value,
-        pf.flagged_parts
+        ps.flagged_parts
     from amounts as t
     inner join part_counts as pc
         on pc.document_id = t.document_id and pc.source_table = t.source_table and pc.container_index = t.row_index
@@ -175,10 +175,6 @@ sum_checks as (
         on ps.check_type = pc.check_type and ps.document_id = t.document_id and ps.source_table = t.source_table
         and ps.container_index = t.row_index and ps.kind = t.kind and ps.year = t.year
         and ps.variant is not distinct from t.variant and ps.month is not distinct from t.month
-    left join part_flags as pf
-        on pf.check_type = pc.check_type and pf.document_id = t.document_id and pf.source_table = t.source_table
-        and pf.container_index = t.row_index and pf.kind = t.kind and pf.year = t.year
-        and pf.variant is not distinct from t.variant and pf.month is not distinct from t.month
 ),
 
 irregular as (
