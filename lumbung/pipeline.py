@@ -29,6 +29,7 @@ from typing import Callable, Iterator
 import duckdb
 
 from lumbung import warehouse
+from lumbung.child import run_in_child
 from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
 from lumbung.memory import release_memory
@@ -224,18 +225,33 @@ def _record_dbt_tests(ctx: RunContext, tests: list[dict]) -> None:
         warehouse.append(con, "audit.expectation_results", rows)
 
 
+GATES_IN_CHILD = ("raw",)  # run before dbt: Great Expectations' ~110 MB must not sit beside dbt's process
+
+
 def run_quality(ctx: RunContext, stage: str,
                 on_suite: Callable[[str, int], None] | None = None) -> list[ExpectationOutcome]:
-    """Run one stage's GX suites on the build copy and store the outcomes in `audit`."""
+    """Run one stage's GX suites on the build copy and store the outcomes in `audit`.  The
+    stages of GATES_IN_CHILD validate in a child process (lumbung.child): what GX imports and
+    allocates is gone before dbt starts."""
+    # a run that rebuilds everything validates every row; otherwise the rows it added
+    args = (ctx.build, stage, ctx.published.parent / "quality", None if ctx.rebuild_all else ctx.run_id)
+    if stage in GATES_IN_CHILD:
+        outcomes = run_in_child(validate_file, *args, on_progress=on_suite)
+    else:
+        outcomes = validate_file(*args, on_suite)
     with warehouse.connect(ctx.build) as con:
-        # a run that rebuilds everything validates every row; otherwise the rows it added
-        only_run = None if ctx.rebuild_all else ctx.run_id
-        outcomes = validate_stage(con, stage, ctx.published.parent / "quality", only_run, on_suite)
         stamp = warehouse.now()
         warehouse.append(con, "audit.expectation_results", [
             {"run_id": ctx.run_id, "validated_at": stamp, **o.__dict__} for o in outcomes
         ])
     return outcomes
+
+
+def validate_file(path: Path, stage: str, workdir: Path, only_run: str | None,
+                  on_suite: Callable[[str, int], None] | None = None) -> list[ExpectationOutcome]:
+    """`validate_stage` on the warehouse file `path`, read-only (in this process or a child)."""
+    with warehouse.connect(path, read_only=True) as con:
+        return validate_stage(con, stage, workdir, only_run, on_suite)
 
 
 def check_gates(outcomes: list[ExpectationOutcome]) -> None:

@@ -298,6 +298,38 @@ def test_failed_gate_publishes_nothing(prefect_harness, tmp_path):
     assert "nothing published" in alert["text"] and "quality gates failed" in alert["text"]  # on_failure hook
 
 
+RAW_GATE_ALONE = """
+import json, sys
+from pathlib import Path
+from lumbung import pipeline
+ctx = pipeline.prepare_build(Path(sys.argv[2]), "r1")
+pipeline.run_ingest(ctx, Path(sys.argv[1]))
+seen = []
+outcomes = pipeline.run_quality(ctx, "raw", lambda suite, total: seen.append((suite, total)))
+print(json.dumps({"gx_here": "great_expectations" in sys.modules, "progress": seen, "outcomes": len(outcomes)}))
+"""
+
+
+def test_the_raw_gate_runs_in_a_child_so_that_gx_is_not_beside_dbt(tmp_path):
+    """The raw gate runs just before dbt: Great Expectations is imported and used in a child
+    process (about 110 MB the run's process would otherwise hold through the dbt build), its
+    progress still reaches the run, and its outcomes are recorded in the build copy."""
+    raw = copy_reports(tmp_path / "raw", ["seririt"])
+    published = tmp_path / "wh" / "lumbung.duckdb"
+    published.parent.mkdir()
+    done = subprocess.run([sys.executable, "-c", RAW_GATE_ALONE, str(raw), str(published)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not shown["gx_here"]
+    suites = [suite for suite, _total in shown["progress"]]
+    assert suites and all(total == len(suites) for _suite, total in shown["progress"])
+    assert all(s.startswith("raw__") for s in suites) and len(set(suites)) == len(suites)
+    stored = query(published.with_name("lumbung.build.duckdb"),
+                   "select count(*), count(distinct suite) from audit.expectation_results where stage = 'raw'")
+    assert stored == [(shown["outcomes"], len(suites))] and shown["outcomes"] > len(suites)
+
+
 def test_cli_exits_non_zero_with_a_one_line_reason(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "lumbung.cli", "run", "--raw-dir", str(tmp_path / "missing"),
