@@ -208,7 +208,8 @@ def evidence_summary(meta) -> str:
     return " | ".join(parts)
 
 
-BATCH = 128  # files parsed, then loaded together: memory stays bounded whatever the number of files
+BATCH = 64  # files parsed, then loaded together: memory stays bounded whatever the number of files
+# (128 held ~80 MB more in the run's process at 1,000 reports, for no faster ingest)
 
 
 def ingest(

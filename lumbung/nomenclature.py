@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 PREFIX_RE = re.compile(r"^(?:program|kegiatan|sub\s*kegiatan)\s*:\s*", re.IGNORECASE)
@@ -55,16 +56,30 @@ def score(a: str, b: str) -> float:
     return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(_squash(a), _squash(b)))
 
 
-def best_match(name: str, candidates: dict[str, str]) -> Match:
-    """The official row (code -> normalised name) closest to `name`, with the runner-up."""
+class Candidates:
+    """Official rows (code -> normalised name) laid out for rapidfuzz's native scorers: their
+    names as words and squashed, in the order given (the first of equal scores wins)."""
+
+    def __init__(self, candidates: dict[str, str]):
+        self.codes = list(candidates)
+        self.names = list(candidates.values())
+        self.squashed = [_squash(n) for n in self.names]
+
+
+def best_match(name: str, candidates: dict[str, str] | Candidates) -> Match:
+    """The official row (code -> normalised name) closest to `name`, with the runner-up.  Both
+    comparisons of `score` run over every candidate in rapidfuzz's C++ (`process.cdist`), not
+    through a Python scorer called once a candidate."""
     query = normalise(name)
-    if not query or not candidates:
+    rows = candidates if isinstance(candidates, Candidates) else Candidates(candidates)
+    if not query or not rows.codes:
         return Match(None, None, 0.0, None, None)
-    scored = process.extract(query, candidates, scorer=lambda q, c, **_: score(q, c), limit=2)
-    (best_name, best_score, best_code), *rest = scored
-    runner = rest[0] if rest else None
-    return Match(best_code, best_name, float(best_score), runner[2] if runner else None,
-                 float(runner[1]) if runner else None)
+    as_words = process.cdist([query], rows.names, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
+    squashed = process.cdist([_squash(query)], rows.squashed, scorer=fuzz.ratio, dtype=np.float64)[0]
+    scores = np.maximum(as_words, squashed)
+    best, *runner = np.argsort(-scores, kind="stable")[:2].tolist()
+    return Match(rows.codes[best], rows.names[best], float(scores[best]),
+                 rows.codes[runner[0]] if runner else None, float(scores[runner[0]]) if runner else None)
 
 
 MARGIN = 3.0  # a best match this close to a different runner-up is ambiguous: left for a person
@@ -116,14 +131,14 @@ class Matcher:
     def __init__(self, official: dict[str, str]):
         self.official = official  # code -> official name
         self.normalised = {code: normalise(name) for code, name in official.items()}
-        self._scopes: dict[str, dict[str, str]] = {}
-        self._memo: dict[tuple[str, str], Match] = {}
+        self._scopes: dict[str, Candidates] = {}
+        self._memo: dict[tuple[str, str], tuple[Match, bool]] = {}
         self._written: dict[tuple[str, str], float] = {}
         self._normal: dict[str, str] = {}
 
-    def candidates(self, prefix: str) -> dict[str, str]:
+    def candidates(self, prefix: str) -> Candidates:
         if prefix not in self._scopes:
-            self._scopes[prefix] = {c: n for c, n in self.normalised.items() if c.startswith(prefix)}
+            self._scopes[prefix] = Candidates({c: n for c, n in self.normalised.items() if c.startswith(prefix)})
         return self._scopes[prefix]
 
     def normal(self, name: str) -> str:
@@ -133,10 +148,12 @@ class Matcher:
             self._normal[name] = normalise(name)
         return self._normal[name]
 
-    def best(self, name: str, prefix: str) -> Match:
+    def best(self, name: str, prefix: str) -> tuple[Match, bool]:
+        """The closest official row under `prefix` and whether it is accepted (`accept`)."""
         key = (self.normal(name), prefix)
         if key not in self._memo:
-            self._memo[key] = best_match(name, self.candidates(prefix))
+            match = best_match(name, self.candidates(prefix))
+            self._memo[key] = (match, accept(match))
         return self._memo[key]
 
     def written_score(self, name: str, code: str) -> float:
@@ -170,30 +187,26 @@ def resolve_items(items: list[dict], reference: list[dict] | Matcher, organisati
     official = matcher.official
     out: list[ItemMatch] = []
     code_of: dict[tuple[str, str, int], str] = {}
-    items = [{k: _present(v) for k, v in item.items()} for item in items]
     for item in sorted(items, key=lambda i: (i["document_id"], i["source_table"], i["row_index"])):
         key = (item["document_id"], item["source_table"], item["row_index"])
-        written = item.get("code_canonical")
+        name, written = _present(item.get("item_name")), _present(item.get("code_canonical"))
         if written in official:
             code_of[key] = written
-            out.append(ItemMatch(*key, item.get("item_name"), written, written, official[written], 100.0, None, None,
-                                 True, matcher.written_score(item["item_name"], written)
-                                 if item.get("item_name") else None))
+            out.append(ItemMatch(*key, name, written, written, official[written], 100.0, None, None,
+                                 True, matcher.written_score(name, written) if name else None))
             continue
-        if item.get("is_extra_indicator") or not item.get("item_name"):
+        if _present(item.get("is_extra_indicator")) or not name:
             continue
-        parent = item.get("parent_index")
+        parent = _present(item.get("parent_index"))
         scope = code_of.get((key[0], key[1], int(parent))) if parent is not None else None
         prefix = scope + "." if scope else organisation_bidang + "."
-        match = matcher.best(item["item_name"], prefix)
-        ok = accept(match)
+        match, ok = matcher.best(name, prefix)
         if not ok and scope:  # the parent's level may be wrong in the report: look in the whole bidang
             prefix = organisation_bidang + "."
-            match = matcher.best(item["item_name"], prefix)
-            ok = accept(match)
+            match, ok = matcher.best(name, prefix)
         if ok:
             code_of[key] = match.code
-        out.append(ItemMatch(*key, item["item_name"], prefix.rstrip("."), match.code,
+        out.append(ItemMatch(*key, name, prefix.rstrip("."), match.code,
                              official.get(match.code) if match.code else None, match.score,
                              match.runner_up_code, match.runner_up_score, ok, None))
     return out
