@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 import duckdb
 
 from lumbung import warehouse
-from lumbung.child import run_in_child
+from lumbung.child import ChildFailed, run_in_child
 from lumbung.identify.overrides import PinFileError
 from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
 from lumbung.memory import release_memory
@@ -236,7 +236,10 @@ def run_quality(ctx: RunContext, stage: str,
     # a run that rebuilds everything validates every row; otherwise the rows it added
     args = (ctx.build, stage, ctx.published.parent / "quality", None if ctx.rebuild_all else ctx.run_id)
     if stage in GATES_IN_CHILD:
-        outcomes = run_in_child(validate_file, *args, on_progress=on_suite)
+        try:
+            outcomes = run_in_child(validate_file, *args, on_progress=on_suite)
+        except ChildFailed as exc:  # killed (out of memory?): the run fails with the reason, recorded
+            raise PipelineFailed(f"validate {stage}: {exc}") from None
     else:
         outcomes = validate_file(*args, on_suite)
     with warehouse.connect(ctx.build) as con:

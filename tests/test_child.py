@@ -27,6 +27,10 @@ def vanish(code: int, progress) -> None:
     os._exit(code)
 
 
+def die_validating(*_args) -> None:
+    os._exit(9)  # as the OOM killer would leave it: no result, no error
+
+
 def test_the_result_and_every_progress_message_come_back_in_order():
     seen = []
     sys.modules.pop("colorsys", None)
@@ -44,3 +48,12 @@ def test_an_error_in_the_child_is_raised_here_with_its_type_and_message():
 def test_a_child_that_dies_without_a_result_is_a_clear_failure():
     with pytest.raises(ChildFailed, match="exit code 3"):
         run_in_child(vanish, 3)
+
+
+def test_a_gate_whose_process_dies_fails_the_run_with_the_reason(tmp_path, monkeypatch):
+    from lumbung import pipeline
+
+    monkeypatch.setattr(pipeline, "validate_file", die_validating)  # what the child is asked to run
+    ctx = pipeline.RunContext("run-1", tmp_path / "lumbung.duckdb", tmp_path / "lumbung.build.duckdb")
+    with pytest.raises(pipeline.PipelineFailed, match=r"^validate raw: .*ended without a result \(exit code 9\)"):
+        pipeline.run_quality(ctx, "raw")
