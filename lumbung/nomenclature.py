@@ -67,11 +67,14 @@ class Candidates:
 
 
 def best_match(name: str, candidates: dict[str, str] | Candidates) -> Match:
-    """The official row (code -> normalised name) closest to `name`, with the runner-up.  Both
-    comparisons of `score` run over every candidate in rapidfuzz's C++ (`process.cdist`), not
-    through a Python scorer called once a candidate."""
-    query = normalise(name)
-    rows = candidates if isinstance(candidates, Candidates) else Candidates(candidates)
+    """The official row (code -> normalised name) closest to `name`, with the runner-up."""
+    return _closest(normalise(name), candidates if isinstance(candidates, Candidates) else Candidates(candidates))
+
+
+def _closest(query: str, rows: Candidates) -> Match:
+    """The row closest to the normalised `query`: both comparisons of `score` run over every
+    candidate in rapidfuzz's C++ (`process.cdist`), not through a Python scorer called once a
+    candidate."""
     if not query or not rows.codes:
         return Match(None, None, 0.0, None, None)
     as_words = process.cdist([query], rows.names, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
@@ -152,7 +155,7 @@ class Matcher:
         """The closest official row under `prefix` and whether it is accepted (`accept`)."""
         key = (self.normal(name), prefix)
         if key not in self._memo:
-            match = best_match(name, self.candidates(prefix))
+            match = _closest(key[0], self.candidates(prefix))  # the name normalised once, for the key
             self._memo[key] = (match, accept(match))
         return self._memo[key]
 

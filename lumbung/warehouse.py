@@ -215,8 +215,10 @@ def columns_as_arrow(table: str, columns: dict[str, list]) -> pa.Table:
     return pa.Table.from_pydict(data, schema=shipped)
 
 
-def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, **constants) -> None:
-    """One insert of an Arrow table into `table` (columns by name), with `constants` as further columns."""
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, *, keep_existing: bool = False,
+                 **constants) -> None:
+    """One insert of an Arrow table into `table` (columns by name), with `constants` as further
+    columns; with `keep_existing`, a row whose key is already in the table is not inserted."""
     if data.num_rows == 0:
         return
     con.register("incoming", data)
@@ -224,7 +226,8 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, **c
         columns = [f'"{c}"' for c in data.column_names]
         names = ", ".join(columns + [f'"{c}"' for c in constants])
         values = ", ".join(columns + ["?"] * len(constants))
-        con.execute(f"insert into {table} ({names}) select {values} from incoming", list(constants.values()))
+        conflict = " on conflict do nothing" if keep_existing else ""
+        con.execute(f"insert into {table} ({names}) select {values} from incoming{conflict}", list(constants.values()))
     finally:
         con.unregister("incoming")
 
@@ -259,14 +262,7 @@ def record_files(con, files: list[tuple[str, str, str, str | None, str | None]],
     sha, source_file, status, document_id, pin = (list(c) for c in zip(*first.values()))
     incoming = pa.table({"source_sha256": sha, "source_file": source_file, "status": status,
                          "document_id": pa.array(document_id, pa.string()), "pin": pa.array(pin, pa.string())})
-    con.register("incoming_files", incoming)
-    try:
-        con.execute(
-            "insert into raw.files (source_sha256, source_file, status, document_id, first_seen_run, first_seen_at, pin) "
-            "select source_sha256, source_file, status, document_id, ?, ?, pin from incoming_files on conflict do nothing",
-            [run_id, now()])
-    finally:
-        con.unregister("incoming_files")
+    insert_arrow(con, "raw.files", incoming, keep_existing=True, first_seen_run=run_id, first_seen_at=now())
 
 
 def known_pins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
