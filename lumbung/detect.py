@@ -39,6 +39,9 @@ TYPE_NAMES = {"rka": "RKA (Rencana Kerja dan Anggaran)", "dpa": "DPA (Dokumen Pe
               "renstra": "Renstra", "lkjip": "LKjIP"}
 SUPPORTED = {name for name, _pattern, supported in TYPES if supported}
 ANY_TYPE = re.compile("|".join(f"(?:{pattern.pattern})" for _name, pattern, _supported in TYPES), re.I)
+# a word every spelling TYPES reads contains: most lines name no type, and a substring test is
+# cheaper than the regex (tests/test_detect.py keeps the two in step)
+TYPE_WORDS = ("rencana", "rka", "dokumen", "dpa", "laporan", "lakip", "lkip", "perjanjian", "renja", "renstra", "lkj")
 _SAME_SENTENCE = r"(?:[^.]|\.(?=\s?[A-Za-z]))"  # an abbreviation's dot (`Kec. Petir`) does not end it
 PERIOD_RES = {
     "renja": re.compile(rf"(?:rencana\s+kerja|renja)\b{_SAME_SENTENCE}{{0,100}}?\b(?:tahun|ta\.?)\s*(\d{{4}})\b", re.I),
@@ -85,10 +88,17 @@ def _title(lines: list[Line]) -> _Title:
     return _Title(text, starts)
 
 
+def may_name_a_type(text: str) -> bool:
+    """False when `text` cannot hold a mention of a document type (no word of TYPE_WORDS)."""
+    low = text.casefold()
+    return any(word in low for word in TYPE_WORDS)
+
+
 def _type_mentions(lines: list[Line], title: _Title) -> list[Mention]:
     out = []
     # lines outside the title that mention any type at all (one search a line, not one per type)
-    candidates = [line for line in lines if line.place != "title" and ANY_TYPE.search(line.text)]
+    candidates = [line for line in lines if line.place != "title" and may_name_a_type(line.text)
+                  and ANY_TYPE.search(line.text)]
     for name, pattern, _supported in TYPES:
         taken = []
         for m in pattern.finditer(title.text):

@@ -60,3 +60,25 @@ def test_kecamatan_of_the_same_name_in_two_regions_never_merge(region, code, kab
 def test_a_kecamatan_name_alone_in_two_regions_is_an_error_not_a_guess():
     with pytest.raises(DetectionError, match="held by 2 kabupaten"):
         detect_document(["LAPORAN KINERJA (LKjIP) KECAMATAN SUKAJADI TAHUN 2023"])
+
+
+@pytest.mark.parametrize("written", [
+    "RENCANA KERJA (RENJA)", "Rencana  Kerja dan Anggaran", "RKA-SKPD", "DPA SKPD", "Dokumen Pelaksanaan Anggaran",
+    "LAPORAN AKUNTABILITAS KINERJA", "LAKIP", "LKIP 2022", "PERJANJIAN KINERJA", "Renstra 2021-2026",
+    "RENCANA STRATEGIS", "LAPORAN KINERJA INSTANSI PEMERINTAH", "LKjIP", "Lkj IP Kecamatan", "LKJ IP",
+])
+def test_the_substring_filter_lets_every_type_spelling_through(written):
+    """`may_name_a_type` skips the type regex on lines that cannot name a type: it must never
+    skip a line the regex would read (on written spellings and on every line of the reports)."""
+    from lumbung.detect import ANY_TYPE, may_name_a_type
+
+    assert ANY_TYPE.search(written) and may_name_a_type(written)
+
+
+def test_the_substring_filter_skips_no_line_of_the_reports(report_lines):
+    from lumbung.detect import ANY_TYPE, may_name_a_type
+
+    read = [line for lines in report_lines.values() for line in lines if ANY_TYPE.search(line)]
+    assert len(read) > 20
+    assert all(may_name_a_type(line) for line in read)
+    assert not may_name_a_type("Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota")

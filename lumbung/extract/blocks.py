@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from lumbung.extract.cells import SourceLine, cell_kind, clean_cell
+from lumbung.extract.cells import SourceLine, cell_kind, clean_cell, split_cells
 
 MAX_CAPTION_LINES = 8
 MAX_CAPTION_CHARS = 300
@@ -136,7 +136,7 @@ def parse_label(text: str) -> Label | None:
 
 def _label_of_tab_line(line: str) -> Label | None:
     """A label the converter put in a cell (`Tabel 2.1<tab>Rekapitulasi ...`): at most two cells."""
-    cells = [c for c in (clean_cell(c) for c in line.split("\t")) if c]
+    cells = [c for c in split_cells(line) if c]
     if not cells or len(cells) > 2 or DOT_LEADER_RE.search(line):
         return None
     found = parse_label(cells[0])
@@ -165,7 +165,7 @@ def furniture_kind(text: str, titles: frozenset[str] = frozenset()) -> str | Non
     A line of cells is furniture only when it says so itself (`Halaman 12`, a rule of dashes, a
     page number beside the document's title at the margin): a lone number on a tab-separated
     line is a wrapped table cell, and `005 | Pelaksanaan ... kecamatan` is a row."""
-    cells = [clean_cell(c) for c in text.split("\t")]
+    cells = split_cells(text)
     filled = [c for c in cells if c]
     if not filled or DOT_LEADER_RE.search(text):
         return None

@@ -43,6 +43,12 @@ def clean_cell(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1 << 13)  # a line is split by several stages (labels, furniture, rows)
+def split_cells(text: str) -> tuple[str, ...]:
+    """The cleaned cells of a tab-separated line, in order (empty cells kept)."""
+    return tuple(clean_cell(c) for c in text.split("\t"))
+
+
 def marker_of(cell: str) -> str | None:
     """`dash` (`-`, `--`: nothing), `not_available` (`N/A`, `N/ A`, `n.a.`, `Nihil`),
     `unreadable` (`#####`: a spreadsheet overflow) or None."""
@@ -118,7 +124,7 @@ class SourceLine:
 
     @cached_property
     def cells(self) -> list[str]:
-        return [clean_cell(c) for c in self.text.split("\t")]
+        return list(split_cells(self.text))
 
     @cached_property
     def emphasised(self) -> frozenset[str]:

@@ -98,6 +98,7 @@ def parse_grouped_number(body: str, decimal_hint: str | None = None) -> tuple[De
     return number, flag
 
 
+@lru_cache(maxsize=1 << 14)  # pure: a cell is read by several stages
 def parse_money(text: str) -> ParsedValue:
     """Parse a rupiah cell: `Rp. 3.552.000.000,-`, `1,916,486,189`, `-` (zero), `#####`."""
     raw = text
@@ -121,6 +122,7 @@ def parse_money(text: str) -> ParsedValue:
     return ParsedValue(raw, value, "Rp", flag or ("broken_number" if broken else None))
 
 
+@lru_cache(maxsize=1 << 14)  # pure: a cell is read by several stages
 def grouping_separator(text: str) -> str | None:
     """The thousands separator a money cell uses (`164,017,533` -> `,`, `6.942.171.920` -> `.`,
     `121,520,239.00` -> `,`), None when it has none or cannot tell."""
@@ -134,6 +136,7 @@ def grouping_separator(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the cell: indicator columns repeat a few hundred cells
+@lru_cache(maxsize=1 << 14)  # a cell is read by several stages; indicator cells repeat (`100 %`)
 def parse_indicator(text: str, decimal_hint: str | None = None) -> ParsedValue:
     """Parse an indicator cell with its unit: `1 Thn`, `100%`, `83.33%`, `98,12`, `- keluarga`."""
     raw = text

@@ -48,7 +48,9 @@ class Line:
 
 
 def clean(text: str) -> str:
-    return " ".join(MARKUP_RE.sub("", text).split())
+    if "<" in text or "*" in text or "_" in text or text.startswith("#"):  # markup is rare: most lines skip the regex
+        text = MARKUP_RE.sub("", text)
+    return " ".join(text.split())
 
 
 def _is_heading(raw: str, text: str) -> bool:
