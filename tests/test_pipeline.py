@@ -565,6 +565,10 @@ def test_gates_in_row_chunks_give_the_outcomes_of_one_pass(first_run, tmp_path, 
     key = [(o.expectation, o.column_name, o.success, o.element_count, o.unexpected_count) for o in one_pass]
     assert key == [(o.expectation, o.column_name, o.success, o.element_count, o.unexpected_count) for o in chunked]
     assert max(o.element_count or 0 for o in chunked) > 500  # counts add up over the chunks
+    # GX labels a batch with a hash of the whole frame unless told not to (a third of the gates'
+    # time at national scale): the results say which run and suite, and no fingerprint
+    results = list((tmp_path / "one" / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert results and not any("pandas_data_fingerprint" in p.read_text() for p in results)
     # chunks of exactly CHUNK_ROWS rows (DuckDB's own batches are larger), the last one flagged
     assert [len(f) for f, _last in frames] == [500] * (facts // 500) + ([facts % 500] if facts % 500 else [])
     assert [last for _f, last in frames] == [False] * (len(frames) - 1) + [True]
