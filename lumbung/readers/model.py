@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 LINE_END_RE = re.compile(r"\r\n|\r|\n")
@@ -25,7 +26,7 @@ class RawDocument:
     text: str
     pages: tuple[int, ...] | None = None  # page (PDF) or sheet (XLSX) of each line; None for text/DOCX
 
-    @property
+    @cached_property  # read by detection, extraction and the text hash: split once
     def lines(self) -> list[str]:
         return LINE_END_RE.split(self.text)
 
@@ -33,7 +34,7 @@ class RawDocument:
     def format(self) -> str:
         return self.encoding if self.encoding in ("pdf", "docx", "xlsx") else "text"
 
-    @property
+    @cached_property
     def text_sha256(self) -> str:
         """Hash of the text itself: the same report saved as UTF-16 or with Windows line endings
         has another file hash but this same one."""
