@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +33,46 @@ def vanish(code: int, progress) -> None:
 
 def die_validating(*_args) -> None:
     os._exit(9)  # as the OOM killer would leave it: no result, no error
+
+
+def nap(seconds: float, progress) -> None:
+    progress("running", 1)
+    time.sleep(seconds)
+
+
+INTERRUPTED_RUN = """
+import sys
+from lumbung import hygiene
+from lumbung.child import run_in_child
+from tests.test_child import nap
+
+hygiene.on_interrupt(lambda signum: print("interrupted", file=sys.stderr, flush=True))
+print("starting", flush=True)
+run_in_child(nap, 60, on_progress=lambda *values: print(*values, flush=True))
+"""
+
+
+@pytest.mark.parametrize("after", [0.0, 0.01, 0.02, 0.04, 0.08, "running"])
+def test_ctrl_c_is_answered_by_the_run_alone_not_by_a_traceback_of_the_child(after):
+    """Ctrl-C reaches the terminal's whole process group; the run answers it with one line and
+    stops the child, which must print nothing of its own (a KeyboardInterrupt traceback), whether
+    the signal comes while its interpreter starts (a few moments after the run says it starts the
+    child) or while it works."""
+    run = subprocess.Popen([sys.executable, "-c", INTERRUPTED_RUN], cwd=Path(__file__).parents[1],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert run.stdout.readline().strip() == "starting"
+        if after == "running":
+            assert run.stdout.readline().strip() == "running 1"
+        else:
+            time.sleep(after)
+        os.killpg(run.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+        assert run.wait(timeout=30) == 128 + signal.SIGINT
+        time.sleep(0.5)  # anything the child would still print
+        assert run.stderr.read().strip().splitlines() == ["interrupted"]
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
 
 
 def test_the_result_and_every_progress_message_come_back_in_order():
