@@ -4,6 +4,7 @@ cluster through prefect-dask)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -112,15 +113,29 @@ def test_adding_a_report_to_a_loaded_warehouse_publishes_the_same_marts(prefect_
         con.close()
     assert matched == (4,)
     assert leftovers == []  # the incremental Python model's temporary table is not left in the file
+    assert _parsed_in_full(tmp_path / "dbt_logs" / "dbt.log") == [True, False]  # the second run re-parsed two files
     assert checked == added  # the gates read the added report's facts, not the whole table
     _dbt_tests_check_the_added_report_only(warehouse, result["run_id"], tmp_path)
+
+
+def _parsed_in_full(log) -> list[bool]:
+    """For each dbt invocation in a dbt JSON log (and its rotated parts, `dbt.log.1` ...), in
+    order: whether it parsed the whole project."""
+    invocations: dict[str, bool] = {}
+    parts = sorted(log.parent.glob(log.name + ".*"), key=lambda p: -int(p.suffix[1:])) + [log]
+    for line in "\n".join(p.read_text() for p in parts).splitlines():
+        if line.startswith("{"):
+            info = json.loads(line)["info"]
+            invocations.setdefault(info["invocation_id"], False)
+            if info["name"] == "UnableToPartialParse":
+                invocations[info["invocation_id"]] = True
+    return list(invocations.values())
 
 
 def _dbt_tests_check_the_added_report_only(warehouse, run_id: str, tmp_path) -> None:
     """dbt's data tests in an incremental run read the rows of the documents the run loaded
     (macros/documents_of_this_run.sql): a fact doubled in the added report fails a singular
     and a generic test; the same fault in a report loaded before is not read again."""
-    import json
     import os
     import subprocess
     import sys
@@ -132,9 +147,9 @@ def _dbt_tests_check_the_added_report_only(warehouse, run_id: str, tmp_path) -> 
             [sys.executable, "-c", "from dbt.cli.main import cli; cli()", "test",
              "--select", "assert_one_fact_per_cell unique_fct_target_fact_id",
              "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-             "--target-path", str(tmp_path / "dbt_target"), "--log-path", str(tmp_path / "dbt_logs"),
-             "--vars", json.dumps({"run_id": run_id})],
-            env={**os.environ, "LUMBUNG_DB_PATH": str(copy), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+             "--target-path", str(tmp_path / "dbt_target"), "--log-path", str(tmp_path / "dbt_logs")],
+            env={**os.environ, "LUMBUNG_DB_PATH": str(copy), "LUMBUNG_RUN_ID": run_id,
+                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
             capture_output=True, text=True)
         results = [r for r in json.loads((tmp_path / "dbt_target" / "run_results.json").read_text())["results"]
                    if r["unique_id"].startswith("test.")]  # not the on-run-end hook

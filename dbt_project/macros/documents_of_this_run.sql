@@ -4,17 +4,17 @@
     re-testing 11 million facts for ten new reports cost more than building them.
 
     documents_of_this_run(column): a SQL condition on `column` (a document_id) that keeps the
-    documents loaded by this run (var `run_id`, passed by the pipeline); `true` on a full refresh
+    documents loaded by this run (env LUMBUNG_RUN_ID, set by the pipeline); `true` on a full refresh
     or when dbt is run by hand without a run_id. Singular tests use it in their SQL; generic tests
     get it through the project-wide `where: __documents_of_this_run__` (dbt_project.yml), which
     get_where_subquery below applies to the tested relations that have a document_id column. -#}
 {% macro documents_of_this_run(column='document_id') -%}
-    {%- if flags.FULL_REFRESH or not var('run_id', '') -%}
+    {%- if flags.FULL_REFRESH or not env_var('LUMBUNG_RUN_ID', '') -%}
         true
     {%- else -%}
         {{ column }} in (
             select document_id from {{ api.Relation.create(database=target.database, schema='raw', identifier='documents') }}
-            where run_id = '{{ var("run_id") }}'
+            where run_id = '{{ env_var("LUMBUNG_RUN_ID", "") }}'
         )
     {%- endif -%}
 {%- endmacro %}

@@ -1,7 +1,7 @@
 {#- The published fact columns (marts contract), for one kind of number: `target` or `realisation`. -#}
 {% macro fact_mart(kind) %}
-{#- Incremental, keyed on the document: a run inserts the facts of the documents it loaded (var
-    `run_id`, passed by the pipeline) and of current versions not yet published; the post-hook
+{#- Incremental, keyed on the document: a run inserts the facts of the documents it loaded (env
+    LUMBUNG_RUN_ID, set by the pipeline) and of current versions not yet published; the post-hook
     (yml) removes documents no longer current.  The pipeline rebuilds in full when the transform
     code changes. -#}
 with facts as (

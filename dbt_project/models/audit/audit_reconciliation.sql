@@ -3,7 +3,7 @@
 -- ratio against the figures it divides, with both sides (see int_budget__reconciliation and
 -- int_derived__recomputed). Filter on status <> 'match' for what a person should read.
 -- Incremental, keyed on the document like the fact marts: a run checks the documents it loaded
--- (var run_id) and current versions not checked yet; the post-hook drops documents no longer
+-- (env LUMBUNG_RUN_ID) and current versions not checked yet; the post-hook drops documents no longer
 -- current; the pipeline rebuilds it in full when the transform code changes.
 with checks as (
     select * from {{ ref('int_budget__reconciliation') }}

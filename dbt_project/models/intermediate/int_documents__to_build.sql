@@ -1,5 +1,5 @@
 -- The current report versions an incremental model keyed on document (re)builds in this run:
--- those the run loaded (var `run_id`, passed by the pipeline) and those that were not current
+-- those the run loaded (env LUMBUNG_RUN_ID, set by the pipeline) and those that were not current
 -- in the warehouse as published (marts.dim_document as the last run left it: a version that is
 -- current again because a newer one was re-read under another identity). Built before
 -- dim_document (which names it as a dependency) and read by documents_to_build().
@@ -12,7 +12,7 @@ select document_id
 from {{ ref('int_documents__versioned') }} as d
 where is_current
     and (
-        run_id = '{{ var("run_id", "") }}'
+        run_id = '{{ env_var("LUMBUNG_RUN_ID", "") }}'
         {%- if published is not none %}
         or not exists (
             select 1 from {{ published }} as p where p.document_id = d.document_id and p.is_current
