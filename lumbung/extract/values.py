@@ -136,7 +136,6 @@ def grouping_separator(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the cell: indicator columns repeat a few hundred cells
-@lru_cache(maxsize=1 << 14)  # a cell is read by several stages; indicator cells repeat (`100 %`)
 def parse_indicator(text: str, decimal_hint: str | None = None) -> ParsedValue:
     """Parse an indicator cell with its unit: `1 Thn`, `100%`, `83.33%`, `98,12`, `- keluarga`."""
     raw = text

@@ -23,6 +23,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from lumbung.extract.cells import clean_cell
+
 WEIGHTS = {"title": 10, "signature": 8, "heading": 4, "running_title": 4, "body": 1, "table": 0, "address": 0}
 MAX_TITLE_LINES = 40
 BODY_START_RE = re.compile(
@@ -33,7 +35,7 @@ ADDRESS_RE = re.compile(
     r"\b(?:jl|jln|jalan|telp|telepon|tlp|fax|faks|kode\s*pos|e-?mail|website|laman)\b\.?|@|https?://|www\.|\.go\.id\b",
     re.I)
 SIGNATURE_RE = re.compile(r"^\W*(?:a\.?\s?n\.?\s+|plt\.?\s+|plh\.?\s+)?camat\s+\S.{0,60}$", re.I)
-MARKUP_RE = re.compile(r"</?(?:b|i|u|strong|em)>|\*\*|__|^#+\s*", re.I)
+HEADING_MARK_RE = re.compile(r"^#+\s*")  # a markdown heading's hashes; inline markup is clean_cell's
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,8 @@ class Line:
 
 
 def clean(text: str) -> str:
-    if "<" in text or "*" in text or "_" in text or text.startswith("#"):  # markup is rare: most lines skip the regex
-        text = MARKUP_RE.sub("", text)
-    return " ".join(text.split())
+    """The line without heading hashes, inline markup (`<b>`, `**`) and extra spaces."""
+    return clean_cell(HEADING_MARK_RE.sub("", text, count=1) if text.startswith("#") else text)
 
 
 def _is_heading(raw: str, text: str) -> bool:
