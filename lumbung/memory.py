@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import gc
+from contextlib import contextmanager
+from typing import Iterator
 
 import pyarrow as pa
 
@@ -23,3 +25,21 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim
         pass
+
+
+@contextmanager
+def collected_cheaply() -> Iterator[None]:
+    """Within the block, `gc.collect()` looks only at objects made inside it.
+
+    Ingest's loop drops each batch's parse results, some of them in reference cycles (Prefect's
+    futures and their done-callbacks hold a chunk's pickled results, ~16 MB); Python frees a
+    cycle only when its collector runs, which a loop of few, large objects seldom triggers: the
+    run's process grew to 1.35 GB at 1,000 reports instead of ~0.65 GB.  A full collection after
+    each batch frees them, but traverses every object of the process (the parser's caches,
+    Prefect, dbt's and GX's modules: ~270 ms); with what exists before the loop frozen
+    (`gc.freeze`), it takes ~1 ms."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

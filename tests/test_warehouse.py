@@ -73,6 +73,32 @@ def test_the_four_reports_load_in_one_batch(tmp_path):
         con.close()
 
 
+def test_a_parse_result_from_another_process_loads_the_same_rows(tmp_path):
+    """Parse results come back from worker processes pickled (their tables in Arrow's IPC format):
+    the tables, their types and the loaded rows are those of the result parsed here."""
+    import pickle
+
+    from lumbung.ingest import parse_files, sha256_of, write_parsed
+
+    here = parse_files([(path, path.name, sha256_of(path), None) for path in REPORTS.values()])
+    moved = pickle.loads(pickle.dumps(here))
+    for a, b in zip(here, moved):
+        assert b.tables.keys() == a.tables.keys()
+        assert all(b.tables[t].equals(a.tables[t]) and b.tables[t].schema == a.tables[t].schema for t in a.tables)
+        assert {k: v for k, v in vars(b).items() if k != "tables"} == {k: v for k, v in vars(a).items() if k != "tables"}
+    rows = []
+    for name, batch in (("here", here), ("moved", moved)):
+        con = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
+        try:
+            warehouse.ensure_schema(con)
+            write_parsed(con, batch, "run-1")
+            rows.append([con.execute(f"select * from {t} order by all").fetchall()
+                         for t in ("raw.extracted_facts", "raw.table_rows", "raw.document_lines")])
+        finally:
+            con.close()
+    assert rows[0] == rows[1] and rows[0][0]
+
+
 def test_compact_gives_back_the_space_of_rebuilt_tables_and_keeps_everything(tmp_path):
     path = tmp_path / "w.duckdb"
     con = duckdb.connect(str(path))
