@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from tests.conftest import REPORTS, copy_reports, query
 
@@ -545,6 +546,36 @@ def test_name_matching_one_document_a_chunk_gives_the_matches_of_one_pass(first_
     finally:
         con.close()
     assert documents == 4 and rows > 100 and (only_chunked, only_published) == (0, 0)
+
+
+def test_the_models_unit_tests_pass(first_run, tmp_path):
+    """dbt's unit tests of the models (fixed input rows, expected output rows) are left out of the
+    nightly build; here they run against a built warehouse (dbt reads the parents' columns from
+    it), every one defined in the project, and pass."""
+    from lumbung.paths import DBT_PROJECT_DIR
+
+    warehouse, _ = first_run
+    copy = tmp_path / "lumbung.duckdb"
+    shutil.copy(warehouse, copy)
+    env = {**os.environ, "LUMBUNG_DB_PATH": str(copy), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", "test", "--select",
+                             "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+                             str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"), "--log-path",
+                             str(tmp_path / "logs")], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    defined = [test["name"] for path in (DBT_PROJECT_DIR / "models").rglob("*unit_tests.yml")
+               for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]]
+    ran = [r for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+           if r["unique_id"].startswith("unit_test.")]
+    assert len(defined) >= 9 and sorted(r["unique_id"].rsplit(".", 1)[1] for r in ran) == sorted(defined)
+    assert {r["status"] for r in ran} == {"pass"}
+
+
+def test_the_nightly_build_leaves_the_unit_tests_to_the_test_suite(first_run):
+    warehouse, _ = first_run
+    results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
+    kinds = {r["unique_id"].split(".")[0] for r in results}
+    assert {"model", "test", "seed"} <= kinds and "unit_test" not in kinds
 
 
 def test_gates_in_row_chunks_give_the_outcomes_of_one_pass(first_run, tmp_path, monkeypatch):
