@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -90,8 +91,9 @@ NAME_DISAGREES = 60.0  # a written code whose official name scores below this is
 LEVELS = ("program", "kegiatan", "sub_kegiatan")
 
 
-@dataclass(frozen=True)
-class ItemMatch:
+class ItemMatch(NamedTuple):
+    """One item's match (a tuple: a national load makes millions, turned into columns at once)."""
+
     document_id: str
     source_table: str
     row_index: int

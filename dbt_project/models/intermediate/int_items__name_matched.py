@@ -11,8 +11,6 @@ longer loaded), documents a few hundred at a time, streamed to the table so that
 bounded, with one prepared matcher for the whole run.  The pipeline rebuilds it in full when the transform code
 or the reference changes (`transform_fingerprint`)."""
 
-from dataclasses import fields
-
 import pyarrow as pa
 
 from lumbung.nomenclature import ItemMatch, Matcher, official_names, resolve_items
@@ -26,7 +24,7 @@ SCHEMA = pa.schema([
     ("runner_up_score", pa.float64()), ("accepted", pa.bool_()), ("written_code_name_score", pa.float64()),
     ("document_loaded_at", pa.timestamp("us", tz="UTC")),
 ])
-assert SCHEMA.names[:-1] == [f.name for f in fields(ItemMatch)]
+assert SCHEMA.names[:-1] == list(ItemMatch._fields)
 
 
 def model(dbt, session):
@@ -54,8 +52,9 @@ def model(dbt, session):
             wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
             rows = [dict(zip(names, r)) for r in items.join(wanted, "document_id").project(ITEM_COLUMNS).fetchall()]
             matches = resolve_items(rows, matcher, bidang)
-            columns = {name: [getattr(m, name) for m in matches] for name in SCHEMA.names[:-1]}
-            columns["document_loaded_at"] = [loaded_at[m.document_id] for m in matches]
+            columns = dict(zip(ItemMatch._fields, map(list, zip(*matches)))) if matches else \
+                {name: [] for name in ItemMatch._fields}
+            columns["document_loaded_at"] = [loaded_at[d] for d in columns["document_id"]]
             yield from pa.table(columns, schema=SCHEMA).to_batches()
 
     # a stream: dbt-duckdb inserts each chunk's matches as they come (through a cursor of its
