@@ -7,7 +7,6 @@ file is skipped on the next run.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -273,7 +272,7 @@ def ingest(
             continue
         seen[sha] = source_file
         todo.append((path, source_file, sha, pin))
-    with collected_cheaply():
+    with collected_cheaply():  # the parse stream collects each chunk's results as it takes them
         _load(con, todo, parse_stream(todo), run_id, texts, duplicates, summary, raw_dir, progress)
     return summary
 
@@ -310,8 +309,6 @@ def _load(con, todo: list[FileToParse], stream: Iterator[Parsed], run_id: str, t
             summary.loaded.append(p.source_file)
             if progress:
                 progress(raw_dir / p.source_file, "loaded")
-        del loaded
-        gc.collect()  # the batch's results, some held in reference cycles (see collected_cheaply)
 
 
 def _write(con: duckdb.DuckDBPyConnection, loaded: list[Parsed], run_id: str, summary: IngestSummary) -> None:

@@ -31,13 +31,13 @@ def release_memory() -> None:
 def collected_cheaply() -> Iterator[None]:
     """Within the block, `gc.collect()` looks only at objects made inside it.
 
-    Ingest's loop drops each batch's parse results, some of them in reference cycles (Prefect's
-    futures and their done-callbacks hold a chunk's pickled results, ~16 MB); Python frees a
-    cycle only when its collector runs, which a loop of few, large objects seldom triggers: the
-    run's process grew to 1.35 GB at 1,000 reports instead of ~0.65 GB.  A full collection after
-    each batch frees them, but traverses every object of the process (the parser's caches,
-    Prefect, dbt's and GX's modules: ~270 ms); with what exists before the loop frozen
-    (`gc.freeze`), it takes ~1 ms."""
+    Ingest's loop drops each chunk's parse results, held in reference cycles (Prefect's futures
+    and their done-callbacks hold a chunk's pickled results, ~16 MB); Python frees a cycle only
+    when its collector runs, which a loop of few, large objects seldom triggers: the run's
+    process grew to 1.35 GB at 1,000 reports instead of ~0.75 GB.  A full collection as each
+    chunk is taken (flows/nightly.py) frees them, but traverses every object of the process
+    (the parser's caches, Prefect, dbt's and GX's modules: ~270 ms); with what exists before the
+    loop frozen (`gc.freeze`), it takes ~1 ms."""
     gc.freeze()
     try:
         yield
