@@ -160,9 +160,12 @@ def parse_document(doc: RawDocument, source_file: str, pin: Pin | None = None) -
 
 
 def _columns(records: list) -> dict[str, list]:
-    """A list of dataclass records as columns (field name -> values), without a dict per record."""
+    """A list of records (dataclasses or named tuples) as columns (field name -> values),
+    without a dict per record."""
     if not records:
         return {}
+    if isinstance(records[0], tuple):  # a named tuple: one transpose
+        return dict(zip(records[0]._fields, map(list, zip(*records))))
     return {f.name: [getattr(r, f.name) for r in records] for f in fields(records[0])}
 
 

@@ -30,6 +30,7 @@ MAX_CAPTION_CHARS = 300
 MAX_LABEL_CHARS = 200
 MAX_HEADING = 80
 MAX_GAP_BELOW = 2  # non-blank lines (a `Sumber :` note) between a table and a label written under it
+BELOW_CAPTION_LINES = 3  # caption lines after a label written under its table
 DOT_LEADER_RE = re.compile(r"\.{4,}")  # `Tabel 2.1 Pegawai .....<tab>13`: a table of contents
 MARKUP_PREFIX_RE = re.compile(r"^[\s*#_>]+")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -273,13 +274,23 @@ class _Candidate:
     caption: list[str]
 
 
-def _text_lines(lines: list[str], indexes: range, titles: frozenset[str]) -> list[int]:
-    return [k for k in indexes if lines[k].strip() and furniture_kind(lines[k], titles) is None]
+def _text_lines(lines: list[str], indexes: range, titles: frozenset[str], limit: int | None = None) -> list[int]:
+    """The indexes of the non-blank lines that are not page furniture, in order: the first
+    `limit` of them (the last `limit` for a descending range, still returned in order)."""
+    out = []
+    for k in indexes:
+        if lines[k].strip() and furniture_kind(lines[k], titles) is None:
+            out.append(k)
+            if len(out) == limit:
+                break
+    return sorted(out) if indexes.step < 0 else out
 
 
 def _above(lines: list[str], run: _Run, floor: int, titles: frozenset[str]) -> _Candidate | None:
     """A label above the run with only caption lines between them."""
-    texts = _text_lines(lines, range(floor, run.start), titles)
+    # a caption is at most MAX_CAPTION_LINES lines under its label: the text lines further up
+    # (pages of prose between two tables) cannot hold this table's label
+    texts = _text_lines(lines, range(run.start - 1, floor - 1, -1), titles, MAX_CAPTION_LINES + 1)
     for pos in range(len(texts) - 1, max(-1, len(texts) - 2 - MAX_CAPTION_LINES), -1):
         k = texts[pos]
         label = line_label(lines[k])
@@ -293,13 +304,13 @@ def _above(lines: list[str], run: _Run, floor: int, titles: frozenset[str]) -> _
 
 def _below(lines: list[str], run: _Run, ceiling: int, titles: frozenset[str]) -> _Candidate | None:
     """A label written under the run (after at most a `Sumber :` note), with its caption after it."""
-    texts = _text_lines(lines, range(run.end, ceiling), titles)
+    texts = _text_lines(lines, range(run.end, ceiling), titles, MAX_GAP_BELOW + 1 + BELOW_CAPTION_LINES)
     for pos, k in enumerate(texts[: MAX_GAP_BELOW + 1]):
         label = line_label(lines[k])
         if label is None:
             continue
         caption: list[tuple[int, str]] = []
-        for c in texts[pos + 1: pos + 1 + 3]:
+        for c in texts[pos + 1: pos + 1 + BELOW_CAPTION_LINES]:
             text = clean_cell(lines[c])
             second = line_label(lines[c])
             if second is not None and second.label.startswith("TC-") and not label.label.startswith("TC-"):

@@ -91,7 +91,7 @@ def parse_grouped_number(body: str, decimal_hint: str | None = None) -> tuple[De
     else:
         integer_groups, fraction = groups, ""
     if len(integer_groups) > 1 and (
-        not 1 <= len(integer_groups[0]) <= 3 or any(len(g) != 3 for g in integer_groups[1:])
+        not 1 <= len(integer_groups[0]) <= 3 or set(map(len, integer_groups[1:])) != {3}
     ):
         flag = "irregular_grouping"
     number = Decimal("".join(integer_groups) + ("." + fraction if fraction else ""))
