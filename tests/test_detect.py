@@ -82,3 +82,26 @@ def test_the_substring_filter_skips_no_line_of_the_reports(report_lines):
     assert len(read) > 20
     assert all(may_name_a_type(line) for line in read)
     assert not may_name_a_type("Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota")
+
+
+@pytest.mark.parametrize("written", [
+    "Jl. Raya Petir No. 1", "JLN. Veteran 12", "Jalan Ahmad Yani", "Telp. (0254) 280123", "TELEPON 0254-280123",
+    "Tlp 0362 41234", "Fax (0254) 280124", "Faks. 0254", "Kode Pos 42171", "KODEPOS 42171", "E-mail: kecpetir@gmail.com",
+    "Email kecamatan", "Website : kecamatan.serangkab", "Laman: serangkota", "https://petir.serangkab.go.id",
+    "http://kecamatan", "www.serangkab.go.id", "petir.serangkab.go.id", "kecamatan@serangkab",
+])
+def test_the_substring_filter_lets_every_address_spelling_through(written):
+    """`places` skips the address regex on lines that cannot be an address (no word of
+    ADDRESS_WORDS): it must never skip a line the regex would read."""
+    from lumbung.identify.places import ADDRESS_RE, _is_address
+
+    assert ADDRESS_RE.search(written) and _is_address(written)
+
+
+def test_the_address_filter_skips_no_line_of_the_reports(report_lines):
+    from lumbung.identify.places import ADDRESS_RE, _is_address, clean
+
+    texts = [clean(line) for lines in report_lines.values() for line in lines]
+    assert [t for t in texts if ADDRESS_RE.search(t)] == [t for t in texts if _is_address(t)]
+    assert sum(1 for t in texts if _is_address(t)) >= 4
+    assert not _is_address("Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota")

@@ -173,10 +173,12 @@ def furniture_kind(text: str, titles: frozenset[str] = frozenset()) -> str | Non
     if len(filled) >= 2 and all(RULE_CELL_RE.match(c) for c in filled) or (
             len(filled) == 1 and re.fullmatch(r"[-=_|\s]{3,}", filled[0])):
         return "rule"
+    tabbed = "\t" in text
+    if tabbed and len(filled) > 3:
+        return None  # a table row: furniture written in cells has at most three (see below)
     joined = " | ".join(filled)
     if len(joined) > MAX_FURNITURE_CHARS:
         return None
-    tabbed = "\t" in text
     if not tabbed and PAGE_NUMBER_RE.match(joined):
         return "page_number"
     if PAGE_WORD_RE.search(joined) and len(filled) <= 3:

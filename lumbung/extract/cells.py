@@ -129,4 +129,6 @@ class SourceLine:
     @cached_property
     def emphasised(self) -> frozenset[str]:
         """The cleaned texts of the cells written in bold (`<b>`, `**`): headings of a table."""
+        if "<b>" not in self.text and "**" not in self.text:  # EMPHASIS_RE cannot match: most lines
+            return frozenset()
         return frozenset(clean_cell(c) for c in self.text.split("\t") if EMPHASIS_RE.search(c) and clean_cell(c))

@@ -34,6 +34,10 @@ PARAGRAPH_CHARS = 150
 ADDRESS_RE = re.compile(
     r"\b(?:jl|jln|jalan|telp|telepon|tlp|fax|faks|kode\s*pos|e-?mail|website|laman)\b\.?|@|https?://|www\.|\.go\.id\b",
     re.I)
+# a word every spelling ADDRESS_RE reads contains: most lines are no address, and substring
+# tests are cheaper than the regex (tests/test_identify.py keeps the two in step)
+ADDRESS_WORDS = ("jl", "jalan", "telp", "telepon", "tlp", "fax", "faks", "kode", "mail", "website", "laman", "@",
+                 "http", "www.", ".go.id")
 SIGNATURE_RE = re.compile(r"^\W*(?:a\.?\s?n\.?\s+|plt\.?\s+|plh\.?\s+)?camat\s+\S.{0,60}$", re.I)
 HEADING_MARK_RE = re.compile(r"^#+\s*")  # a markdown heading's hashes; inline markup is clean_cell's
 
@@ -63,6 +67,11 @@ def _is_heading(raw: str, text: str) -> bool:
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
+def _is_address(text: str) -> bool:
+    low = text.lower()
+    return any(map(low.__contains__, ADDRESS_WORDS)) and ADDRESS_RE.search(text) is not None
+
+
 def title_end(lines: list[str]) -> int:
     """0-based index of the first line after the title page."""
     seen = 0
@@ -87,7 +96,7 @@ def places(lines: list[str]) -> list[Line]:
             continue
         if "\t" in raw:
             place = "table"
-        elif ADDRESS_RE.search(text):
+        elif _is_address(text):
             place = "address"
         elif i < end:
             place = "title"
