@@ -58,6 +58,7 @@ class RunContext:
     full_refresh: bool = False
     rebuild_all: bool = True  # dbt rebuilds its incremental models in full, the gates read every row
     stale_build_removed: bool = False
+    files_loaded: int = 0  # by this run's ingest
     log: Callable[[str], None] | None = None  # the run's log (lumbung.runlog)
     stages: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
 
@@ -150,9 +151,12 @@ def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], N
         raise PipelineFailed(f"raw directory {raw_dir} does not exist")
     with warehouse.connect(ctx.build) as con:
         try:
-            return ingest(con, raw_dir, ctx.run_id, progress=progress, **({"parse_stream": parse_stream} if parse_stream else {}))
+            summary = ingest(con, raw_dir, ctx.run_id, progress=progress,
+                             **({"parse_stream": parse_stream} if parse_stream else {}))
         except PinFileError as exc:
             raise PipelineFailed(str(exc)) from None
+    ctx.files_loaded = summary.files_loaded
+    return summary
 
 
 def run_dbt(ctx: RunContext, on_node: Callable[[str, str, int | None], None] | None = None) -> list[str]:
@@ -233,16 +237,26 @@ def _record_dbt_tests(ctx: RunContext, tests: list[dict]) -> None:
 
 
 GATES_IN_CHILD = ("raw",)  # run before dbt: Great Expectations' ~110 MB must not sit beside dbt's process
+# ... in a run that loads many reports.  A run adding a few to a loaded warehouse validates them
+# in its own process: dbt's incremental build then needs far less memory than a full one, and
+# the staging and marts gates find Great Expectations imported (a child costs ~3 s to start and
+# import it, 7 % of such a run)
+SMALL_RUN_FILES = 100
+
+
+def gate_in_child(ctx: RunContext, stage: str) -> bool:
+    return stage in GATES_IN_CHILD and (ctx.rebuild_all or ctx.files_loaded > SMALL_RUN_FILES)
 
 
 def run_quality(ctx: RunContext, stage: str,
                 on_suite: Callable[[str, int], None] | None = None) -> list[ExpectationOutcome]:
     """Run one stage's GX suites on the build copy and store the outcomes in `audit`.  The
-    stages of GATES_IN_CHILD validate in a child process (lumbung.child): what GX imports and
-    allocates is gone before dbt starts."""
+    stages of GATES_IN_CHILD validate in a child process (lumbung.child) in a run that rebuilds
+    everything or loads more than SMALL_RUN_FILES reports: what GX imports and allocates is gone
+    before dbt starts."""
     # a run that rebuilds everything validates every row; otherwise the rows it added
     args = (ctx.build, stage, ctx.published.parent / "quality", None if ctx.rebuild_all else ctx.run_id)
-    if stage in GATES_IN_CHILD:
+    if gate_in_child(ctx, stage):
         try:
             outcomes = run_in_child(validate_file, *args, on_progress=on_suite)
         except ChildFailed as exc:  # killed (out of memory?): the run fails with the reason, recorded

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import duckdb
 from typer.testing import CliRunner
 
 from lumbung.cli import app
@@ -115,6 +116,42 @@ def test_a_country_s_detail_is_loaded_per_kabupaten_from_files_beside_the_page(p
     assert drawn == {v for v in expected.values() if v}
     shutil.rmtree(tmp_path / "nasional_files")  # the page alone says what is missing
     assert "nasional_files" in rendered(out, f"#kec={kecamatan_id}").split('id="detail"', 1)[1]
+
+
+def test_a_night_rewrites_only_the_parts_whose_reports_changed(published, tmp_path):
+    """A part file is written again only when what it shows changed: the same warehouse writes
+    none; a report gone from one kabupaten/kota removes its part, a report loaded again rewrites
+    its own; the parts kept still draw their kecamatan right, though the documents before them
+    in the page's list changed."""
+    from lumbung.report import MANIFEST, write_report
+
+    out, files = tmp_path / "nasional.html", tmp_path / "nasional_files"
+    first = write_report(published, out, inline_limit=0)
+    assert first["parts"] == first["parts_written"] == 4 and (files / MANIFEST).is_file()
+    stamps = {p.name: p.stat().st_mtime_ns for p in files.glob("part-*.js")}
+    again = write_report(published, out, inline_limit=0)
+    assert again["parts"] == 4 and again["parts_written"] == 0
+    assert {p.name: p.stat().st_mtime_ns for p in files.glob("part-*.js")} == stamps
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(published, changed)
+    ordered = query(changed, """
+        select d.document_id, k.kecamatan from marts.dim_document as d
+        inner join marts.dim_kecamatan as k using (kecamatan_id) order by k.provinsi, k.kabupaten_kota""")
+    (gone, _), (reloaded, _), *_ = ordered
+    con = duckdb.connect(str(changed))
+    con.execute("delete from marts.dim_document where document_id = ?", [gone])
+    con.execute("update marts.dim_document set loaded_at = loaded_at + interval 1 day where document_id = ?", [reloaded])
+    con.close()
+    third = write_report(changed, out, inline_limit=0)
+    assert third["parts"] == 3 and third["parts_written"] == 1
+    assert len(list(files.glob("part-*.js"))) == 3
+    kept = [p for p in files.glob("part-*.js") if p.name in stamps and p.stat().st_mtime_ns == stamps[p.name]]
+    assert len(kept) == 2
+    for kecamatan in [k for _, k in ordered[2:]]:  # drawn from the parts kept
+        (kecamatan_id,) = query(changed, f"select kecamatan_id from marts.dim_kecamatan where kecamatan = '{kecamatan}'")[0]
+        dom = rendered(out, f"#kec={kecamatan_id}")
+        drawn = {Decimal(t) for t in re.findall(r'data-plan-total="([^"]+)"', dom) if float(t)}
+        assert drawn and drawn == {v for v in plan_totals(changed, kecamatan_id).values() if v}
 
 
 def test_report_without_a_warehouse_fails_in_one_line(tmp_path):
