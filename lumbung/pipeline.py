@@ -159,6 +159,23 @@ def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], N
     return summary
 
 
+def forget_parse_of_another_project(target: Path, project: Path = DBT_PROJECT_DIR) -> None:
+    """dbt's partial parsing starts from the previous run's manifest (in `target`, beside the
+    warehouse), which holds the project's absolute paths: after the project moved (another
+    checkout or install path, the same warehouse), dbt would read the seeds where they were and
+    fail.  The project's path is kept beside the manifest; another one means parsing in full
+    (~3 s, once)."""
+    marker, here = target / "project_dir", str(project.resolve())
+    try:
+        if marker.read_text(encoding="utf-8") == here:
+            return
+    except OSError:
+        pass
+    (target / "partial_parse.msgpack").unlink(missing_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
+    marker.write_text(here, encoding="utf-8")
+
+
 def run_dbt(ctx: RunContext, on_node: Callable[[str, str, int | None], None] | None = None) -> list[str]:
     """`dbt build` (seeds, models, data tests) against the build copy; returns the warn-level
     tests that found rows (their outcomes are in `audit.expectation_results`).
@@ -172,6 +189,7 @@ def run_dbt(ctx: RunContext, on_node: Callable[[str, str, int | None], None] | N
     # read it (partial parsing, from the previous run's dbt_target beside the warehouse)
     env = {**os.environ, "LUMBUNG_DB_PATH": str(ctx.build.resolve()), "LUMBUNG_RUN_ID": ctx.run_id,
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    forget_parse_of_another_project(ctx.build.parent / "dbt_target")
     args = [
         sys.executable, "-c", "from dbt.cli.main import cli; cli()", "build",
         "--project-dir", str(DBT_PROJECT_DIR),

@@ -630,3 +630,30 @@ def _old_validation_results_are_pruned(workdir, monkeypatch):
     quality.working_project(workdir)
     assert sorted(p.name for p in suite_runs.iterdir()) == before[-3:]
     assert not any((pages / name).exists() for name in before[:-3]) and (pages / before[-1]).is_dir()
+
+
+def _dbt_seed(project: Path, target: Path, database: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LUMBUNG_DB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return subprocess.run(
+        [sys.executable, "-c", "from dbt.cli.main import cli; cli()", "seed", "--select", "provinsi",
+         "--project-dir", str(project), "--profiles-dir", str(project), "--target-path", str(target),
+         "--log-path", str(target.parent / "logs")],
+        env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_a_warehouse_built_by_a_project_that_moved_still_builds(tmp_path):
+    """dbt's partial parsing keeps the project's absolute paths beside the warehouse: after the
+    checkout moved, the next night read the seeds from where they were ("No files found").  The
+    run forgets a parse made for another project path."""
+    before, after, target = tmp_path / "checkout-a", tmp_path / "checkout-b", tmp_path / "dbt_target"
+    shutil.copytree(pipeline.DBT_PROJECT_DIR, before, ignore=shutil.ignore_patterns("target", "logs"))
+    pipeline.forget_parse_of_another_project(target, before)
+    assert _dbt_seed(before, target, tmp_path / "w.duckdb").returncode == 0
+    assert (target / "partial_parse.msgpack").is_file()
+    before.rename(after)
+    stale = _dbt_seed(after, target, tmp_path / "w.duckdb")
+    assert stale.returncode != 0 and "No files found" in stale.stdout  # what the nights met
+    pipeline.forget_parse_of_another_project(target, after)
+    done = _dbt_seed(after, target, tmp_path / "w.duckdb")
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert query(tmp_path / "w.duckdb", "select count(*) > 30 from reference.provinsi") == [(True,)]
