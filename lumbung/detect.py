@@ -90,8 +90,7 @@ def _title(lines: list[Line]) -> _Title:
 
 def may_name_a_type(text: str) -> bool:
     """False when `text` cannot hold a mention of a document type (no word of TYPE_WORDS)."""
-    low = text.casefold()
-    return any(word in low for word in TYPE_WORDS)
+    return any(map(text.casefold().__contains__, TYPE_WORDS))
 
 
 def _type_mentions(lines: list[Line], title: _Title) -> list[Mention]:

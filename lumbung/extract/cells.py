@@ -127,6 +127,11 @@ class SourceLine:
         return list(split_cells(self.text))
 
     @cached_property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of its cells (`cell_kind`): aligning a line asks twice."""
+        return frozenset(map(cell_kind, self.cells))
+
+    @cached_property
     def emphasised(self) -> frozenset[str]:
         """The cleaned texts of the cells written in bold (`<b>`, `**`): headings of a table."""
         if "<b>" not in self.text and "**" not in self.text:  # EMPHASIS_RE cannot match: most lines

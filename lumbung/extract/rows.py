@@ -226,7 +226,7 @@ class _RowBuilder:
             if skipped != "empty":
                 self._skip(line, skipped)
             return
-        alignment, words_only = _aligned(line_cells, header, self.offset, self.neutral)
+        alignment, words_only = _aligned(line, header, self.offset, self.neutral)
         self.offset = alignment.offset
         shift_note = "cells moved to fit the header columns" if alignment.moved else None
         aligned = _name_before_indicator(alignment.cells, header) if alignment.moved else alignment.cells
@@ -316,10 +316,10 @@ def _skipped_as(cells: list[str], header: Header) -> str | None:
     return None
 
 
-def _aligned(cells: list[str], header: Header, offset: int, neutral: bool) -> tuple[Alignment, bool]:
+def _aligned(line: SourceLine, header: Header, offset: int, neutral: bool) -> tuple[Alignment, bool]:
     """The line's cells under the header's columns, and whether it holds words only: wrapped
     numbers, and a heading with no numbers, sit where the line above put its cells (`offset`)."""
-    kinds = {cell_kind(c) for c in cells}
+    cells, kinds = line.cells, line.kinds
     numbers_only = kinds <= {"empty", "money", "number", "marker", "overflow"}
     words_only = not kinds & {"money", "number", "marker", "overflow", "code"}
     return align_row(cells, header.columns, offset if numbers_only or words_only else 0, neutral), words_only
@@ -335,7 +335,7 @@ def measure_cells(lines: list[SourceLine], header: Header) -> dict[int, list[str
     for line in lines[header.body_start:]:
         if _skipped_as(line.cells, header) is not None:
             continue
-        alignment, _words_only = _aligned(line.cells, header, offset, neutral=True)
+        alignment, _words_only = _aligned(line, header, offset, neutral=True)
         offset = alignment.offset
         for index in wanted:
             if alignment.cells[index]:

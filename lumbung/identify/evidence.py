@@ -73,8 +73,7 @@ def _is_boundary(word: str, gazetteer: Gazetteer) -> bool:
 def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     """Whether a trigger can occur in `text` at all (every spelling of it contains one of
     `words`): most lines of a report name no place, and a substring test is cheaper than a regex."""
-    low = text.lower()
-    return any(word in low for word in words)
+    return any(map(text.lower().__contains__, words))
 
 
 def kecamatan_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
