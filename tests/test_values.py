@@ -94,3 +94,28 @@ def test_grouping_separator_of_any_grouped_amount(n, sep):
 @pytest.mark.parametrize("cell", ["500000", "99,39", "-", "Nihil"])
 def test_no_grouping_separator_to_tell(cell):
     assert grouping_separator(cell) is None
+
+
+
+def _agree(cell: str) -> None:
+    from lumbung.extract.cells import cell_kind, kind_of
+    from lumbung.extract.values import read_money
+
+    assert parse_money(cell) == read_money(cell)
+    assert cell_kind(cell) == kind_of(cell.strip())
+
+
+@given(st.integers(min_value=0, max_value=10**15), st.sampled_from([".", ",", ""]))
+def test_the_plain_amount_shortcuts_agree_with_the_full_reading(n, sep):
+    """`parse_money` and `cell_kind` read most amounts (`3.552.000.000`) by a shortcut: it must
+    give what the full reading gives (value, unit, flag; kind)."""
+    _agree(group(n, sep) if sep else str(n))
+
+
+@pytest.mark.parametrize("cell", [
+    "0", "007", "1.000", "1,000", "999,999", "1.000,00", "1,000.50", "6.5025.000", "1.000.000,-", "Rp. 1.000.000",
+    "1. 000.000", "1 000 000", "1.000,000.000", "12.34", "1.2.3", "1.0000", ".100", "100.", "2021", "2019 - 2020",
+    "#####", "-", " 1.000.000 ", "1.000.000 ", "<b>1.000.000</b>",
+])
+def test_near_misses_of_the_plain_amount_shortcuts_read_as_before(cell):
+    _agree(cell)
