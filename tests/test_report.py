@@ -136,7 +136,9 @@ def test_a_night_rewrites_only_the_parts_whose_reports_changed(published, tmp_pa
     shutil.copy(published, changed)
     ordered = query(changed, """
         select d.document_id, k.kecamatan from marts.dim_document as d
-        inner join marts.dim_kecamatan as k using (kecamatan_id) order by k.provinsi, k.kabupaten_kota""")
+        inner join marts.dim_kecamatan as k using (kecamatan_id)
+        where d.is_current  -- a report's earlier versions (other tests add some) are not on the page
+        order by k.provinsi, k.kabupaten_kota""")
     (gone, _), (reloaded, _), *_ = ordered
     con = duckdb.connect(str(changed))
     con.execute("delete from marts.dim_document where document_id = ?", [gone])
