@@ -36,6 +36,7 @@ select
     -- metadata
     cast(row_line as integer) as row_line,
     cast(row_index as integer) as row_index,
+    cast(column_index as integer) as column_index,
     code_raw,
     code_method,
     code_confidence,

@@ -18,10 +18,12 @@ derived as (
     inner join documents as d on d.document_id = v.document_id
 ),
 
+-- the built fact tables, not the conformed view (computed again over every fact when read)
 facts as (
-    select document_id, source_table, row_index, column_index, value, source_line, item_level, item_name,
-        year, variant, month
-    from {{ ref('int_facts__conformed') }}
+    select * from (
+        {{ from_fact_tables('document_id, source_table, row_index, column_index, value, source_line, item_level,
+                             item_name, year, variant, month') }}
+    )
     where document_id in (select document_id from documents)
 ),
 
