@@ -261,7 +261,12 @@ def _manifest(folder: Path) -> dict[str, dict]:
         written = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {p: m for p, m in written.items() if (folder / f"part-{p}.js").is_file()}
+    if not isinstance(written, dict):
+        return {}
+    return {p: m for p, m in written.items() if isinstance(m, dict) and isinstance(m.get("fingerprint"), str)
+            and isinstance(m.get("bytes"), int) and isinstance(m.get("counts"), dict)
+            and all(isinstance(m["counts"].get(k), int) for k in ("mismatches", "unresolved"))
+            and (folder / f"part-{p}.js").is_file()}  # anything else is written again
 
 
 def _write_manifest(folder: Path, parts: dict[str, dict]) -> None:

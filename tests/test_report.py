@@ -4,6 +4,7 @@ and adding up to the budget mart; `lumbung report` for one kabupaten/kota."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -154,6 +155,12 @@ def test_a_night_rewrites_only_the_parts_whose_reports_changed(published, tmp_pa
         dom = rendered(out, f"#kec={kecamatan_id}")
         drawn = {Decimal(t) for t in re.findall(r'data-plan-total="([^"]+)"', dom) if float(t)}
         assert drawn and drawn == {v for v in plan_totals(changed, kecamatan_id).values() if v}
+    manifest = json.loads((files / MANIFEST).read_text())
+    damaged = next(iter(manifest))
+    manifest[damaged] = {"fingerprint": manifest[damaged]["fingerprint"]}  # its counts and size lost
+    (files / MANIFEST).write_text(json.dumps({**manifest, "x": [1]}))
+    again = write_report(changed, out, inline_limit=0)  # an entry it cannot read: that part again
+    assert again["parts"] == 3 and again["parts_written"] == 1
 
 
 def test_report_without_a_warehouse_fails_in_one_line(tmp_path):
