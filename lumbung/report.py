@@ -120,13 +120,23 @@ def part_id(provinsi: str, kabupaten_kota: str) -> str:
     return hashlib.sha256(f"{provinsi}\x1f{kabupaten_kota}".encode()).hexdigest()[:12]
 
 
+def _fingerprints(documents: list[tuple], part_of: list[str], built_by: tuple) -> dict[str, str]:
+    """Per part, a hash of what its file shows: its documents (id, load, latest quarantine run of
+    the file, place and type), the code that built the marts and the part's format."""
+    prints = {}
+    for d, p in zip(documents, part_of):
+        prints.setdefault(p, hashlib.sha256(json.dumps([PART_FORMAT, TOP_PER_DOCUMENT, *built_by]).encode()))
+        prints[p].update(json.dumps([d[0], d[10], d[11], *d[1:10]], default=str).encode())
+    return {p: h.hexdigest() for p, h in prints.items()}
+
+
 def gather(con: duckdb.DuckDBPyConnection, kabupaten: str | None = None,
            written: dict[str, str] | None = None) -> dict:
     """What the page shows, from the published warehouse behind `con` (optionally only the
     kabupaten/kota whose name contains `kabupaten`, case-insensitive), each document with its
-    part (`part_of`; `part_first`: a part's first document).  `written`: part -> fingerprint of part files already written; a part whose
-    fingerprint is the same is left out of `data` (its detail is not queried) and listed in
-    `data["unchanged_parts"]`."""
+    part (`part_of`; `part_first`: a part's first document).  `written`: part -> fingerprint of
+    the part files already written; a part whose fingerprint is the same is left out of `data`
+    (its detail is not queried) and listed in `data["unchanged_parts"]`."""
     where, params = "", []
     if kabupaten:
         where, params = "and k.kabupaten_kota ilike '%' || ? || '%'", [kabupaten]
@@ -137,13 +147,9 @@ def gather(con: duckdb.DuckDBPyConnection, kabupaten: str | None = None,
     part_first: dict[str, int] = {}
     for i, p in enumerate(part_of):
         part_first.setdefault(p, i)  # documents come ordered by provinsi and kabupaten/kota first
-    built_by = con.execute(BUILT_BY).fetchone()
-    prints = {}
-    for d, p in zip(documents, part_of):
-        prints.setdefault(p, hashlib.sha256(json.dumps([PART_FORMAT, TOP_PER_DOCUMENT, *built_by]).encode()))
-        prints[p].update(json.dumps([d[0], d[10], d[11], *d[1:10]], default=str).encode())
-    fingerprints = {p: h.hexdigest() for p, h in prints.items()}
-    unchanged = {p for p, f in fingerprints.items() if (written or {}).get(p) == f}
+    fingerprints = _fingerprints(documents, part_of, con.execute(BUILT_BY).fetchone())
+    written = written or {}
+    unchanged = {p for p, f in fingerprints.items() if written.get(p) == f}
     detail = [d for d, p in zip(ids, part_of) if p not in unchanged]
     args = {"ids": ids}
     part_args = {"ids": detail}

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from lumbung.identify.gazetteer import Gazetteer, key
-from lumbung.identify.places import Line
+from lumbung.identify.places import Line, may_hold
 
 KECAMATAN_TRIGGER_RE = re.compile(r"(?<![\w/@.])(?:kecamatan|kec\.|kec(?=\s)|camat)\s*[:.]?\s*", re.I)
 REGION_TRIGGER_RE = re.compile(
@@ -70,15 +70,9 @@ def _is_boundary(word: str, gazetteer: Gazetteer) -> bool:
             or ("kota", key(low)) in gazetteer.regions or key(low) in gazetteer.provinsi)
 
 
-def _may_hold(text: str, words: tuple[str, ...]) -> bool:
-    """Whether a trigger can occur in `text` at all (every spelling of it contains one of
-    `words`): most lines of a report name no place, and a substring test is cheaper than a regex."""
-    return any(map(text.lower().__contains__, words))
-
-
 def kecamatan_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
     out = []
-    if not _may_hold(line.text, ("kec", "camat")):
+    if not may_hold(line.text, ("kec", "camat")):
         return out
     for trigger in KECAMATAN_TRIGGER_RE.finditer(line.text):
         words = _words_after(line.text, trigger.end())
@@ -105,7 +99,7 @@ def kecamatan_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
 
 def region_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
     out = []
-    if not _may_hold(line.text, ("kab", "kota", "bupati")):
+    if not may_hold(line.text, ("kab", "kota", "bupati")):
         return out
     for trigger in REGION_TRIGGER_RE.finditer(line.text):
         kind = "kota" if "kota" in trigger["kind"].lower() else "kabupaten"
@@ -121,7 +115,7 @@ def region_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
 
 def provinsi_mentions(line: Line, gazetteer: Gazetteer) -> list[Mention]:
     out = []
-    if line.place != "title" and not _may_hold(line.text, ("prov", "propinsi")):
+    if line.place != "title" and not may_hold(line.text, ("prov", "propinsi")):
         return out
     starts = [t.end() for t in PROVINSI_TRIGGER_RE.finditer(line.text)]
     if line.place == "title":  # `SERANG - BANTEN` on a title page names the provinsi without the word,

@@ -35,7 +35,7 @@ ADDRESS_RE = re.compile(
     r"\b(?:jl|jln|jalan|telp|telepon|tlp|fax|faks|kode\s*pos|e-?mail|website|laman)\b\.?|@|https?://|www\.|\.go\.id\b",
     re.I)
 # a word every spelling ADDRESS_RE reads contains: most lines are no address, and substring
-# tests are cheaper than the regex (tests/test_identify.py keeps the two in step)
+# tests are cheaper than the regex (tests/test_detect.py keeps the two in step)
 ADDRESS_WORDS = ("jl", "jalan", "telp", "telepon", "tlp", "fax", "faks", "kode", "mail", "website", "laman", "@",
                  "http", "www.", ".go.id")
 SIGNATURE_RE = re.compile(r"^\W*(?:a\.?\s?n\.?\s+|plt\.?\s+|plh\.?\s+)?camat\s+\S.{0,60}$", re.I)
@@ -67,9 +67,14 @@ def _is_heading(raw: str, text: str) -> bool:
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of `words` (lower case): a regex whose every spelling contains
+    one of them cannot match otherwise, and most lines of a report hold none."""
+    return any(map(text.lower().__contains__, words))
+
+
 def _is_address(text: str) -> bool:
-    low = text.lower()
-    return any(map(low.__contains__, ADDRESS_WORDS)) and ADDRESS_RE.search(text) is not None
+    return may_hold(text, ADDRESS_WORDS) and ADDRESS_RE.search(text) is not None
 
 
 def title_end(lines: list[str]) -> int:
