@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Iterable, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -121,13 +122,6 @@ def accept(match: Match) -> bool:
     return match.score - match.runner_up_score >= MARGIN
 
 
-def _present(value):
-    """None for the missing values a DataFrame gives (NaN, NA, None)."""
-    if isinstance(value, (str, int)):  # bool is an int: the values of a query's rows
-        return value
-    return None if value is None or value != value or str(value) in ("<NA>", "nan") else value
-
-
 class Matcher:
     """The official names prepared once per run: the candidates of each code prefix are gathered
     once, and each (name, prefix) pair is scored once — a national load repeats the same official
@@ -179,12 +173,25 @@ def official_names(reference: list[dict]) -> dict[str, str]:
     return {r["nomenclature_code"]: r["name"] for r in reference if r["level"] in LEVELS}
 
 
-def resolve_items(items: list[dict], reference: list[dict] | Matcher, organisation_bidang: str) -> list[ItemMatch]:
+class Item(NamedTuple):
+    """One item to match: a row of raw.table_items, as a query returns it."""
+
+    document_id: str
+    source_table: str
+    row_index: int
+    parent_index: int | None
+    item_name: str | None
+    code_canonical: str | None  # the official code written in the report, if any
+    is_extra_indicator: bool | None
+
+
+def resolve_items(items: Iterable[tuple], reference: list[dict] | Matcher, organisation_bidang: str) -> list[ItemMatch]:
     """Match the items of each table, parents before children, against the official rows.
 
-    `items`: document_id, source_table, row_index, parent_index, item_name, code_canonical,
-    is_extra_indicator.  `reference`: nomenclature_code, name, level (official rows only), or a
-    `Matcher` prepared once for many calls.
+    `items`: tuples of `Item`'s fields (a query's rows: no dict an item, a national load has
+    millions), in any order (a query ordered by document, table and row saves the sort its
+    time).  `reference`: nomenclature_code, name, level (official rows only), or a `Matcher`
+    prepared once for many calls.
     An item whose parent has a code is matched among that code's descendants; otherwise among the
     organisation's bidang (`7.01`, Kecamatan, for kecamatan reports), where the search falls back
     too when nothing under the parent's code is close enough."""
@@ -192,18 +199,16 @@ def resolve_items(items: list[dict], reference: list[dict] | Matcher, organisati
     official = matcher.official
     out: list[ItemMatch] = []
     code_of: dict[tuple[str, str, int], str] = {}
-    for item in sorted(items, key=lambda i: (i["document_id"], i["source_table"], i["row_index"])):
-        key = (item["document_id"], item["source_table"], item["row_index"])
-        name, written = _present(item.get("item_name")), _present(item.get("code_canonical"))
+    for document_id, source_table, row_index, parent, name, written, extra in sorted(items, key=itemgetter(0, 1, 2)):
+        key = (document_id, source_table, row_index)
         if written in official:
             code_of[key] = written
             out.append(ItemMatch(*key, name, written, written, official[written], 100.0, None, None,
                                  True, matcher.written_score(name, written) if name else None))
             continue
-        if _present(item.get("is_extra_indicator")) or not name:
+        if extra or not name:
             continue
-        parent = _present(item.get("parent_index"))
-        scope = code_of.get((key[0], key[1], int(parent))) if parent is not None else None
+        scope = code_of.get((document_id, source_table, parent)) if parent is not None else None
         prefix = scope + "." if scope else organisation_bidang + "."
         match, ok = matcher.best(name, prefix)
         if not ok and scope:  # the parent's level may be wrong in the report: look in the whole bidang

@@ -31,7 +31,7 @@ import duckdb
 from lumbung import warehouse
 from lumbung.child import ChildFailed, run_in_child
 from lumbung.identify.overrides import PinFileError
-from lumbung.ingest import IngestSummary, extractor_fingerprint, ingest
+from lumbung.ingest import INSERT_THREADS, IngestSummary, extractor_fingerprint, ingest
 from lumbung.memory import release_memory
 from lumbung.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 from lumbung.quality import ExpectationOutcome, blocking_failures, describe, validate_stage
@@ -149,7 +149,7 @@ def run_ingest(ctx: RunContext, raw_dir: Path, progress: Callable[[Path, str], N
     process; the flow passes one that maps chunks over its task runner)."""
     if not raw_dir.is_dir():
         raise PipelineFailed(f"raw directory {raw_dir} does not exist")
-    with warehouse.connect(ctx.build) as con:
+    with warehouse.connect(ctx.build, threads=INSERT_THREADS) as con:
         try:
             summary = ingest(con, raw_dir, ctx.run_id, progress=progress,
                              **({"parse_stream": parse_stream} if parse_stream else {}))

@@ -117,8 +117,10 @@ MEMORY_LIMIT = os.environ.get("LUMBUNG_MEMORY_LIMIT", "384MB")
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+def connect(path: Path, read_only: bool = False, threads: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse with DuckDB's memory capped; `threads` caps its threads (default: all cores)."""
+    config = {"memory_limit": MEMORY_LIMIT} | ({"threads": threads} if threads else {})
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     try:
         yield con
     finally:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lumbung.nomenclature import ACCEPT, accept, best_match, normalise, resolve_items
+from lumbung.nomenclature import ACCEPT, Item, accept, best_match, normalise, resolve_items
 
 REFERENCE = Path(__file__).parents[1] / "dbt_project" / "seeds" / "reference" / "nomenclature.csv"
 
@@ -66,21 +66,20 @@ def test_a_name_between_two_codes_is_left_for_a_person(official):
 def test_items_are_matched_within_their_parent_then_the_bidang(official):
     reference = [{"nomenclature_code": c, "name": n, "level": "sub_kegiatan" if c.count(".") == 5
                   else "kegiatan" if c.count(".") == 4 else "program"} for c, n in official.items()]
-    items = [
-        {"document_id": "d", "source_table": "T", "row_index": 1, "parent_index": None,
-         "item_name": "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK", "code_canonical": None},
-        {"document_id": "d", "source_table": "T", "row_index": 2, "parent_index": 1,
-         "item_name": "Koordinasi / Sinergi Perencanaan Pelaksanaan Kegiatan Pemerintah dengan Perangkat Daerah "
-                      "dan Instansi Vertikal Terkait",
-         "code_canonical": None},
+    items = [  # out of order: parents are matched first all the same
+        Item("d", "T", 4, None, "Penyediaan Jasa Surat Menyurat", "7.01.05.2.01.0001", False),
+        Item("d", "T", 1, None, "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK", None, False),
+        Item("d", "T", 2, 1, "Koordinasi / Sinergi Perencanaan Pelaksanaan Kegiatan Pemerintah dengan Perangkat "
+                             "Daerah dan Instansi Vertikal Terkait", None, False),
         # a sub kegiatan that the layout put under the wrong parent: found in the whole bidang
-        {"document_id": "d", "source_table": "T", "row_index": 3, "parent_index": 1,
-         "item_name": "Penyediaan Gaji dan Tunjangan ASN", "code_canonical": None},
-        {"document_id": "d", "source_table": "T", "row_index": 4, "parent_index": None,
-         "item_name": "Penyediaan Jasa Surat Menyurat", "code_canonical": "7.01.05.2.01.0001"},
+        Item("d", "T", 3, 1, "Penyediaan Gaji dan Tunjangan ASN", None, None),
+        # an extra indicator row and a row without a name are not matched
+        Item("d", "T", 5, 1, "Persentase layanan", None, True),
+        Item("d", "T", 6, 1, None, None, False),
     ]
     got = {m.row_index: m for m in resolve_items(items, reference, "7.01")}
     assert (got[1].matched_code, got[1].accepted) == ("7.01.02", True)
     assert got[2].candidate_scope == "7.01.02" and got[2].matched_code == "7.01.02.2.01.0001"
     assert got[3].candidate_scope == "7.01" and got[3].matched_code == "7.01.01.2.02.0001"
     assert got[4].written_code_name_score < 60  # a written code whose official name is another one
+    assert set(got) == {1, 2, 3, 4}

@@ -11,11 +11,14 @@ longer loaded), documents a few hundred at a time, streamed to the table so that
 bounded, with one prepared matcher for the whole run.  The pipeline rebuilds it in full when the transform code
 or the reference changes (`transform_fingerprint`)."""
 
+from operator import itemgetter
+
 import pyarrow as pa
 
-from lumbung.nomenclature import ItemMatch, Matcher, official_names, resolve_items
+from lumbung.memory import collected_cheaply
+from lumbung.nomenclature import Item, ItemMatch, Matcher, official_names, resolve_items
 
-ITEM_COLUMNS = "document_id, source_table, row_index, parent_index, item_name, code_canonical, is_extra_indicator"
+ITEM_COLUMNS = ", ".join(Item._fields)
 DOCUMENTS_PER_CHUNK = 250  # config `documents_per_chunk` (env LUMBUNG_MATCH_DOCUMENTS_PER_CHUNK) overrides it
 SCHEMA = pa.schema([
     ("document_id", pa.string()), ("source_table", pa.string()), ("row_index", pa.int64()),
@@ -43,19 +46,22 @@ def model(dbt, session):
         documents = documents.except_(session.sql(f"select distinct document_id, document_loaded_at from {dbt.this}"))
     todo = sorted(documents.fetchall())
     items = dbt.ref("stg_lumbung__table_items").project(ITEM_COLUMNS)
-    names = [c.strip() for c in ITEM_COLUMNS.split(",")]
 
     def batches():
-        for start in range(0, len(todo), per_chunk):
-            chunk = todo[start: start + per_chunk]
-            loaded_at = dict(chunk)
-            wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
-            rows = [dict(zip(names, r)) for r in items.join(wanted, "document_id").project(ITEM_COLUMNS).fetchall()]
-            matches = resolve_items(rows, matcher, bidang)
-            columns = dict(zip(ItemMatch._fields, map(list, zip(*matches)))) if matches else \
-                {name: [] for name in ItemMatch._fields}
-            columns["document_loaded_at"] = [loaded_at[d] for d in columns["document_id"]]
-            yield from pa.table(columns, schema=SCHEMA).to_batches()
+        # millions of small tuples: Python's collector would walk dbt's whole heap again and again
+        # (~10 % of the model's time at 10,000 reports); it looks only at this model's objects
+        with collected_cheaply():
+            for start in range(0, len(todo), per_chunk):
+                chunk = todo[start: start + per_chunk]
+                loaded_at = dict(chunk)
+                wanted = session.from_arrow(pa.table({"document_id": [d for d, _ in chunk]}))
+                # rows as tuples in the matcher's order (a dict an item cost more than the matching)
+                rows = items.join(wanted, "document_id").project(ITEM_COLUMNS).order(
+                    "document_id, source_table, row_index").fetchall()
+                matches = resolve_items(rows, matcher, bidang)
+                columns = {name: list(map(itemgetter(i), matches)) for i, name in enumerate(ItemMatch._fields)}
+                columns["document_loaded_at"] = [loaded_at[d] for d in columns["document_id"]]
+                yield from pa.table(columns, schema=SCHEMA).to_batches()
 
     # a stream: dbt-duckdb inserts each chunk's matches as they come (through a cursor of its
     # own), so the matches of a whole country are never held in memory at once
