@@ -24,8 +24,10 @@ items as (
 ),
 
 -- the published budget facts (built tables: the conformed view would be computed again over
--- every fact), only the columns a check reads: at national scale every hash join here spills
-budget_facts as (
+-- every fact), only the columns a check reads: at national scale every hash join here spills.
+-- `not materialized` (here, on amounts and on parts): read twice, each is computed again rather
+-- than held whole by DuckDB, which spilled it (10,000 reports: 35 s -> 22 s, and runs in 384MB)
+budget_facts as not materialized (
     select fact_id, document_id, source_table, source_line, source_column, row_index, item_level, item_name,
         'target' as kind, year, variant, month, value, value_raw, value_flag
     from {{ ref('fct_target') }}
@@ -51,7 +53,7 @@ not_first as (
                      'f.source_line, f.source_column') }}
 ),
 
-amounts as (
+amounts as not materialized (
     select * from amounts_all where fact_id not in (select fact_id from not_first)
 ),
 
@@ -115,7 +117,7 @@ total_parts as (
 ),
 
 -- the rows each stated amount covers: a parent's children, a total's top-level items
-parts as (
+parts as not materialized (
     select 'parent_vs_children' as check_type, document_id, source_table, parent_index as container_index,
         row_index, row_line, item_level
     from children
