@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from lumbung import pipeline, runlog
 from lumbung.ingest import Parsed, discover, parse_files, parse_in_order
+from lumbung.memory import collected_cheaply
 from lumbung.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 from lumbung.progress import dbt_progress, ingest_progress, publish_progress, validate_progress
 from lumbung.runners import parse_runner
@@ -115,7 +116,9 @@ def nightly(
     logger = get_run_logger()
     published = Path(warehouse)
     run_id = run_id or pipeline.new_run_id()
-    with pipeline.warehouse_lock(published):
+    # what exists before the run (Prefect, the modules) is left out of the collections that end
+    # each stage (pipeline.timed: ~0.2 s each over the whole heap)
+    with pipeline.warehouse_lock(published), collected_cheaply():
         started = time.perf_counter()
         ctx = pipeline.prepare_build(published, run_id, full_refresh)
         ctx.stages["prepare build copy"] = round(time.perf_counter() - started, 2)

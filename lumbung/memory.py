@@ -37,9 +37,18 @@ def collected_cheaply() -> Iterator[None]:
     process grew to 1.35 GB at 1,000 reports instead of ~0.75 GB.  A full collection as each
     chunk is taken (flows/nightly.py) frees them, but traverses every object of the process
     (the parser's caches, Prefect, dbt's and GX's modules: ~270 ms); with what exists before the
-    loop frozen (`gc.freeze`), it takes ~1 ms."""
+    loop frozen (`gc.freeze`), it takes ~1 ms.  Blocks nest: the objects are given back to the
+    collector when the outermost block ends (the nightly flow runs in one; `lumbung serve` is a
+    long-lived process)."""
+    global _depth
     gc.freeze()
+    _depth += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _depth -= 1
+        if not _depth:
+            gc.unfreeze()
+
+
+_depth = 0  # collected_cheaply blocks open

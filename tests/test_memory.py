@@ -28,3 +28,18 @@ def test_a_cycle_made_inside_the_block_is_freed_and_older_objects_are_left_alone
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert old() is None  # unfrozen again: freed by the next collection
+
+
+def test_blocks_nest_and_the_outermost_gives_the_objects_back():
+    before = Node()
+    old = weakref.ref(before)
+    with collected_cheaply():
+        with collected_cheaply():  # e.g. ingest's block inside the nightly flow's
+            pass
+        assert gc.get_freeze_count() > 0  # the inner block's end does not unfreeze the outer's objects
+        del before
+        gc.collect()
+        assert old() is not None
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert old() is None
