@@ -18,7 +18,8 @@ IGNORED = {"loaded_at"}  # when a run loaded a report differs between runs, noth
 BUILT = ("audit.reconciliation", "audit.table_coverage", "intermediate.int_items__hierarchy",
          "intermediate.int_items__ancestors", "intermediate.int_budget__figures", "intermediate.int_budget__leaves",
          "intermediate.int_budget__consistent_leaves",
-         "intermediate.int_budget__reconciliation", "intermediate.int_derived__recomputed")
+         "intermediate.int_budget__reconciliation", "intermediate.int_derived__numerators",
+         "intermediate.int_derived__recomputed")
 
 
 def marts(warehouse) -> dict:

@@ -6,47 +6,38 @@
 {% set tolerance = 0.5 %}
 
 with documents as (
-    select document_id, kecamatan_id from {{ ref('int_documents__versioned') }} where is_current
+    select document_id from {{ ref('int_documents__versioned') }} where is_current
     {%- if is_incremental() %}
         and document_id in ({{ documents_to_build() }})
     {%- endif %}
 ),
 
--- `not materialized`: each is read twice, and DuckDB would otherwise keep a whole copy of it in
--- memory (2 million ratios and their facts at national scale: a full rebuild ran out of dbt's
--- memory); read again, they cost less than held (5 s instead of 8 at 10,000 reports)
-derived as not materialized (
-    select v.*, d.kecamatan_id
-    from {{ ref('stg_lumbung__derived_values') }} as v
-    inner join documents as d on d.document_id = v.document_id
+-- each ratio with its numerator (int_derived__numerators: the two figures joined in two steps)
+with_numerator as (
+    select * from {{ ref('int_derived__numerators') }}
+    where document_id in (select document_id from documents)
 ),
 
 -- the built fact tables, not the conformed view (computed again over every fact when read)
-facts as not materialized (
+facts as (
     select * from (
         {{ from_fact_tables('document_id, source_table, row_index, column_index, value, source_line, item_level,
-                             item_name, year, variant, month') }}
+                             item_name, year, month') }}
     )
     where document_id in (select document_id from documents)
 ),
 
 joined as (
     select
-        d.*,
-        n.value as numerator,
+        d.* exclude (item_level, item_name, year, month),
         q.value as denominator,
-        n.source_line as numerator_line,
         q.source_line as denominator_line,
-        coalesce(n.item_level, q.item_level) as item_level,
-        coalesce(n.item_name, q.item_name) as item_name,
-        coalesce(n.year, q.year) as year,
-        n.variant,
-        coalesce(n.month, q.month) as month,
-        case when q.value <> 0 then n.value / q.value * 100 end as computed_value
-    from derived as d
-    left join facts as n
-        on n.document_id = d.document_id and n.source_table = d.source_table
-        and n.row_index = d.row_index and n.column_index = d.numerator_column
+        coalesce(d.item_level, q.item_level) as item_level,
+        coalesce(d.item_name, q.item_name) as item_name,
+        coalesce(d.year, q.year) as year,
+        coalesce(d.month, q.month) as month,
+        case when q.value <> 0 then d.numerator / q.value * 100 end as computed_value
+    from with_numerator as d
     left join facts as q
         on q.document_id = d.document_id and q.source_table = d.source_table
         and q.row_index = d.row_index and q.column_index = d.denominator_column
