@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from lumbung.documents import read_document  # noqa: E402
 from lumbung.paths import DEFAULT_RAW_DIR, REFERENCE_DIR  # noqa: E402
+from lumbung.pipeline import RunInProgress, warehouse_lock  # noqa: E402
 from tests.renames import SHARED, Place, rename  # noqa: E402
 from tests.renderings import other_amounts  # noqa: E402
 
@@ -181,11 +182,18 @@ def main() -> None:
             old.unlink()
         make_reports(raw, chosen, 0, args.n)
         made.write_text(json.dumps({**wanted, "files": sorted(p.name for p in raw.iterdir())}))
+    try:  # a run (another benchmark) still writing here would lose its files and skew both
+        with warehouse_lock(warehouse):
+            pass
+    except RunInProgress as exc:
+        sys.exit(f"{exc}: stop it before benchmarking in {work}")
     shutil.rmtree(warehouse.parent, ignore_errors=True)  # the full run starts from no warehouse
     print(f"{args.n} synthetic reports in {raw} ({time.perf_counter() - started:.1f} s to make); "
           f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}", flush=True)
     full = run(raw, warehouse)
     show("full run", full)
+    if full["rc"]:  # nothing published: a "no-op" run would be a second full run
+        sys.exit("the full run failed: the no-op and +10 runs are not measured")
     show("no-op re-run", run(raw, warehouse), full["wall"])
     make_reports(raw, chosen, args.n, 10)
     show("10 new reports added", run(raw, warehouse), full["wall"])
