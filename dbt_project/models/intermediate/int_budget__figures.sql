@@ -10,11 +10,7 @@
 -- rows in several hash tables at once and ran out of memory at 10,000 reports (1 GB cap).
 {{ config(**keyed_on_document()) }}
 with documents as (
-    select document_id from {{ ref('int_documents__versioned') }}
-    where is_current
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    {{ current_documents_to_build() }}
 ),
 
 {#- the fact columns the rules and the mart use (narrow rows: a full build holds every budget

@@ -10,10 +10,7 @@
 {{ config(**keyed_on_document()) }}
 
 with documents as (
-    select document_id, kecamatan_id from {{ ref('int_documents__versioned') }} where is_current
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    {{ current_documents_to_build('document_id, kecamatan_id') }}
 ),
 
 items as (

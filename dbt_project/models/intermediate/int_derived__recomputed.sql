@@ -6,10 +6,7 @@
 {% set tolerance = 0.5 %}
 
 with documents as (
-    select document_id from {{ ref('int_documents__versioned') }} where is_current
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    {{ current_documents_to_build() }}
 ),
 
 -- each ratio with its numerator (int_derived__numerators: the two figures joined in two steps)
