@@ -187,8 +187,13 @@ FileToParse = tuple[Path, str, str, "Pin | None"]  # path, name under raw/, cont
 
 
 def parse_files(items: list[FileToParse]) -> list[Parsed]:
-    """Parse files one after the other (the flow maps chunks of them over its task runner)."""
-    return [parse_file(*item) for item in items]
+    """Parse files one after the other (the flow maps chunks of them over its task runner).
+
+    In `collected_cheaply`: a worker process holds Prefect's, pandas' and the parser's caches
+    (~350,000 objects), which Python's collector would otherwise walk again and again while a
+    report is parsed (61 ms a report instead of 53, measured on 200 reports)."""
+    with collected_cheaply():
+        return [parse_file(*item) for item in items]
 
 
 def parse_in_order(items: list[FileToParse]) -> Iterator[Parsed]:

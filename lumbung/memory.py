@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -41,14 +42,17 @@ def collected_cheaply() -> Iterator[None]:
     collector when the outermost block ends (the nightly flow runs in one; `lumbung serve` is a
     long-lived process)."""
     global _depth
-    gc.freeze()
-    _depth += 1
+    with _depth_lock:
+        gc.freeze()
+        _depth += 1
     try:
         yield
     finally:
-        _depth -= 1
-        if not _depth:
-            gc.unfreeze()
+        with _depth_lock:
+            _depth -= 1
+            if not _depth:
+                gc.unfreeze()
 
 
-_depth = 0  # collected_cheaply blocks open
+_depth = 0  # collected_cheaply blocks open (in any thread: a Dask worker parses chunks in threads)
+_depth_lock = threading.Lock()

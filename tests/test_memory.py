@@ -43,3 +43,38 @@ def test_blocks_nest_and_the_outermost_gives_the_objects_back():
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert old() is None
+
+
+def test_a_parse_task_parses_with_what_existed_before_it_frozen(monkeypatch, tmp_path):
+    """A worker process holds Prefect's and the parser's objects: a parse task must not have the
+    collector walk them while it parses, and must leave the collector as it found it."""
+    import lumbung.ingest as ingest
+
+    seen = []
+    monkeypatch.setattr(ingest, "parse_file", lambda *item: seen.append(gc.get_freeze_count()) or item[1])
+    assert ingest.parse_files([(tmp_path / "a.txt", "a.txt", "0" * 64, None),
+                               (tmp_path / "b.txt", "b.txt", "1" * 64, None)]) == ["a.txt", "b.txt"]
+    assert len(seen) == 2 and min(seen) > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_blocks_in_threads_unfreeze_only_when_the_last_ends():
+    """A Dask worker runs parse tasks in threads: the objects stay frozen until every block has ended."""
+    import threading
+
+    inside, release = threading.Barrier(3), threading.Event()
+
+    def task():
+        with collected_cheaply():
+            inside.wait()
+            release.wait()
+
+    threads = [threading.Thread(target=task) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait()
+    assert gc.get_freeze_count() > 0
+    release.set()
+    for t in threads:
+        t.join()
+    assert gc.get_freeze_count() == 0
