@@ -5,10 +5,9 @@
     (yml) removes documents no longer current.  The pipeline rebuilds in full when the transform
     code changes. -#}
 with facts as (
-    select * from {{ ref('int_facts__conformed') }} where kind = '{{ kind }}'
-    {%- if is_incremental() %}
-    and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    -- int_facts__conformed, of the documents to build only when incremental (conformed_facts)
+    select * from ({{ conformed_facts(documents_to_build() if is_incremental() else none) }}) as conformed_facts
+    where kind = '{{ kind }}'
 )
 
 select

@@ -3,10 +3,9 @@
 -- seeds/curation/code_overrides.csv) or to confirm that the item has no official code.
 {{ config(**keyed_on_document()) }}
 with facts as (
-    select * from {{ ref('int_facts__conformed') }} where code_method = 'unresolved'
-    {%- if is_incremental() %}
-        and document_id in ({{ documents_to_build() }})
-    {%- endif %}
+    -- int_facts__conformed, of the documents to build only when incremental (conformed_facts)
+    select * from ({{ conformed_facts(documents_to_build() if is_incremental() else none) }}) as conformed_facts
+    where code_method = 'unresolved'
 ),
 
 documents as (
