@@ -100,6 +100,11 @@ def test_adding_a_report_to_a_loaded_warehouse_publishes_the_same_marts(prefect_
     result = nightly(raw_dir=str(partial), warehouse=str(warehouse))
     assert result["files_loaded"] == 1 and result["files_skipped"] == 3
     assert marts(warehouse) == serial
+    built = json.loads((tmp_path / "dbt_target" / "run_results.json").read_text())["results"]
+    kinds = {r["unique_id"].split(".")[0] for r in built}
+    # the seeds are part of the transform the marts were built by: not loaded again, their data tests run
+    assert "seed" not in kinds and {"model", "test"} <= kinds
+    assert any(r["unique_id"].startswith("test.") and "code_overrides" in r["unique_id"] for r in built)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         matched = con.execute("select count(distinct document_id) from intermediate.int_items__name_matched").fetchone()
