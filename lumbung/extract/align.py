@@ -85,7 +85,8 @@ def _positional(cells: list[str], columns: list[Column], offset: int, neutral: b
         col = pos - offset
         if not 0 <= col < width:
             return None
-        cost += fit_cost(cell_kind(cell), columns[col], neutral)
+        column = columns[col]
+        cost += _fit(cell_kind(cell), column.role, column.metric, neutral)  # fit_cost, one call less
         out[col] = cell
         sources[col] = (pos,)
     return Alignment(out, offset != 0, cost, offset, tuple(sources))

@@ -39,12 +39,15 @@ def is_code_fragment(cell: str) -> bool:
     return bool(CODE_FRAGMENT_RE.match(cell.strip()))
 
 
+CODE_SEPARATOR_RE = re.compile(r"[.,]")
+
+
 def code_tokens(fragments: list[str]) -> list[str]:
     """Split code cells into digit tokens; spaces inside a token are PDF artefacts (`0 1` = `01`)."""
     tokens: list[str] = []
     for fragment in fragments:
-        for piece in re.split(r"[.,]", fragment):
-            piece = re.sub(r"\s+", "", piece)
+        for piece in CODE_SEPARATOR_RE.split(fragment):
+            piece = "".join(piece.split())
             if piece:
                 tokens.append(piece)
     return tokens

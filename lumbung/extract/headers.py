@@ -50,6 +50,8 @@ SQUASHED_VARIANTS = (
 )
 STANDARD_VARIANTS = frozenset(v for _words, v in SQUASHED_VARIANTS)
 MONEY_WORDS = ("rp", "pagu", "dana", "anggaran", "rupiah", "biaya")
+MONEY_WORD_RE = re.compile(r"\b(?:" + "|".join(MONEY_WORDS) + r")\b")  # any of them, as a word
+DIGITS_RE = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,11 @@ class Header:
         if self.numbering is not None:
             rows.append(tuple(self.numbering))
         return frozenset(_normalise_row(r) for r in rows)
+
+    @cached_property
+    def signature_starts(self) -> frozenset[str]:
+        """The first normalised cell of each signature: most rows differ there already."""
+        return frozenset(row[0] if row else "" for row in self.signatures)
 
     def role_columns(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
@@ -146,6 +153,9 @@ def _money_kind(header: str) -> str:
 
 
 def is_repeated_header(cells: list[str], header: Header) -> bool:
+    first = "".join(cells[0].split()).lower() if cells else ""
+    if first not in header.signature_starts:  # a quick no (every line of a table is asked)
+        return False
     return _normalise_row(cells) in header.signatures
 
 
@@ -154,7 +164,7 @@ def is_numbering_row(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
     if len(filled) < 2 or not all(NUMBERING_CELL_RE.match(c) for c in filled):
         return False
-    numbers = [int(re.search(r"\d+", c).group()) for c in filled]
+    numbers = [int(DIGITS_RE.search(c).group()) for c in filled]
     return all(b > a for a, b in zip(numbers, numbers[1:]))
 
 
@@ -317,14 +327,14 @@ def classify_column(
         last_year(h) is not None
         or (variant in ("akhir_periode", "baseline") and "kinerja" in h)  # `Kondisi Kinerja pada akhir periode RPD`
         or any(w in squashed for w in ("target", "realisasi", "capaian"))
-        or any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS)
+        or MONEY_WORD_RE.search(h) is not None
     )
     last = " ".join(clean_cell(levels[-1]).lower().split()) if levels else h
     words = HeaderText(h, squashed, last, numbering, is_measure)
     role = next(role for role, test, _example in ROLE_RULES if test(words))
     if role != "measure":
         return Column(index, header, role)
-    metric = "budget" if any(re.search(rf"\b{w}\b", h) for w in MONEY_WORDS) else "indicator"
+    metric = "budget" if MONEY_WORD_RE.search(h) else "indicator"
     kind = _kind_from_levels(levels or [h]) or ("realisation" if "realisasi" in squashed else "target")
     if variant == "baseline":
         kind = "realisation"

@@ -11,6 +11,7 @@ table's total.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lumbung.extract.codes import Code
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # rows builds LogicalRow and calls `identify` while it reads 
     from lumbung.extract.rows import LogicalRow
 
 
+@lru_cache(maxsize=1 << 13)  # pure: the same names come back on every row and table
 def level_from_name(name: str | None) -> str | None:
     if not name:
         return None

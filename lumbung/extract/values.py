@@ -54,9 +54,13 @@ def _join_broken(text: str) -> tuple[str, bool]:
     return joined, joined != text
 
 
+SEPARATOR_RE = re.compile(r"[.,]")
+THOUSANDS_END_RE = re.compile(r"[.,]\d{3}$")
+
+
 def _split_groups(body: str) -> tuple[list[str], list[str]]:
-    groups = re.split(r"[.,]", body)
-    seps = re.findall(r"[.,]", body)
+    groups = SEPARATOR_RE.split(body)
+    seps = SEPARATOR_RE.findall(body)
     return groups, seps
 
 
@@ -137,12 +141,12 @@ def grouping_separator(text: str) -> str | None:
     """The thousands separator a money cell uses (`164,017,533` -> `,`, `6.942.171.920` -> `.`,
     `121,520,239.00` -> `,`), None when it has none or cannot tell."""
     body = TRAILING_DASH_RE.sub("", CURRENCY_RE.sub("", clean_cell(text))).strip()
-    seps = re.findall(r"[.,]", body)
+    seps = SEPARATOR_RE.findall(body)
     if not seps or not NUMBER_BODY_RE.match(body.replace(" ", "")):
         return None
     if len(set(seps)) == 2 or len(seps) >= 2:
         return seps[0]
-    return seps[0] if re.search(r"[.,]\d{3}$", body) else None
+    return seps[0] if THOUSANDS_END_RE.search(body) else None
 
 
 @lru_cache(maxsize=4096)  # a pure function of the cell: indicator columns repeat a few hundred cells

@@ -39,6 +39,7 @@ ADDRESS_RE = re.compile(
 ADDRESS_WORDS = ("jl", "jalan", "telp", "telepon", "tlp", "fax", "faks", "kode", "mail", "website", "laman", "@",
                  "http", "www.", ".go.id")
 SIGNATURE_RE = re.compile(r"^\W*(?:a\.?\s?n\.?\s+|plt\.?\s+|plh\.?\s+)?camat\s+\S.{0,60}$", re.I)
+BOLD_LINE_RE = re.compile(r"\s*(\*\*|<b>).+(\*\*|</b>)\s*")  # a line written in bold
 HEADING_MARK_RE = re.compile(r"^#+\s*")  # a markdown heading's hashes; inline markup is clean_cell's
 
 
@@ -59,7 +60,7 @@ def clean(text: str) -> str:
 
 
 def _is_heading(raw: str, text: str) -> bool:
-    if raw.lstrip().startswith("#") or re.fullmatch(r"\s*(\*\*|<b>).+(\*\*|</b>)\s*", raw):
+    if raw.lstrip().startswith("#") or BOLD_LINE_RE.fullmatch(raw):
         return True
     if not 0 < len(text) <= 120:
         return False
