@@ -106,11 +106,13 @@ def run(
     _quiet_prefect()
     from flows.nightly import nightly
     from lumbung.pipeline import PipelineFailed, RunInProgress
+    from lumbung.runners import heartbeats_where_heard
 
     try:
-        result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse), full_refresh=full_refresh,
-                         show_progress=progress and sys.stderr.isatty(),  # else timestamped log lines
-                         workers=workers, dask_address=dask_address, run_id=run_id)
+        with heartbeats_where_heard():
+            result = nightly(raw_dir=str(raw_dir), warehouse=str(warehouse), full_refresh=full_refresh,
+                             show_progress=progress and sys.stderr.isatty(),  # else timestamped log lines
+                             workers=workers, dask_address=dask_address, run_id=run_id)
     except (PipelineFailed, RunInProgress) as exc:
         raise fail("run", f"not published: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - an unexpected failure: one line, the traceback with --debug

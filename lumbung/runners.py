@@ -9,6 +9,7 @@ gates.  No home-made distribution: `ProcessPoolTaskRunner` (processes here) or p
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager, nullcontext
 
 
 def share_prefect_api() -> None:
@@ -46,3 +47,16 @@ def parse_runner(workers: int, dask_address: str | None = None):
         share_prefect_api()
         return ProcessPoolTaskRunner(max_workers=workers), workers
     return None, 1
+
+
+def heartbeats_where_heard() -> AbstractContextManager:
+    """Prefect's flow-run heartbeats (every 180 s: they tell a crashed run from a long one) while
+    a Prefect API is configured (a server, Prefect Cloud); off when the run uses Prefect's
+    temporary server, which ends with the run, so that nothing could act on them, and whose
+    flows would otherwise each wait up to a second at their end for the heartbeat thread to
+    stop (~1.2 s a run: the nightly flow and its ingest subflow)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        return nullcontext()
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})

@@ -1,5 +1,6 @@
-"""What a nightly `dbt build` leaves out, and when: seeds are loaded again only when the
-transform they belong to changed (a curator's new code override is a changed transform)."""
+"""What a nightly run does not repeat, and when: dbt loads the seeds again only when the transform
+they belong to changed (a curator's new code override is a changed transform); flows send
+Prefect heartbeats only where a Prefect API outlives the run."""
 
 from __future__ import annotations
 
@@ -22,3 +23,16 @@ def test_a_changed_seed_changes_the_transform_and_the_seeds_are_loaded_again(tmp
 def test_seeds_are_left_out_only_when_the_transform_is_not_rebuilt():
     assert pipeline.skipped_resource_types(SimpleNamespace(rebuild_all=True)) == ["unit_test"]
     assert pipeline.skipped_resource_types(SimpleNamespace(rebuild_all=False)) == ["unit_test", "seed"]
+
+
+def test_heartbeats_go_only_where_a_prefect_api_would_hear_them():
+    """On Prefect's temporary server (it ends with the run) the flows send no heartbeats, and so
+    do not wait at their end for the heartbeat thread; with a configured API they do."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from lumbung.runners import heartbeats_where_heard
+
+    with temporary_settings(updates={PREFECT_API_URL: None}), heartbeats_where_heard():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    with temporary_settings(updates={PREFECT_API_URL: "http://prefect.example:4200/api"}), heartbeats_where_heard():
+        assert get_current_settings().flows.heartbeat_frequency is not None
