@@ -50,7 +50,7 @@ def parallel_parse(workers: int):
             return
         size = max(1, min(CHUNK, -(-len(items) // workers)))
         chunks = (items[i: i + size] for i in range(0, len(items), size))
-        pending = deque(parse_task.submit(chunk) for chunk in islice(chunks, round(AHEAD * workers)))
+        pending = deque(parse_task.submit(chunk) for chunk in islice(chunks, AHEAD * workers))
         while pending:
             done = pending.popleft().result()
             # the future keeps the chunk's pickled results (~16 MB) in a reference cycle with its
