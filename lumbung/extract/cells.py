@@ -28,6 +28,7 @@ MONEY_RE = re.compile(
     r"^(?:rp\.?\s*)?\d{1,3}(?:[.,]\s?\d{3}\s?){2,}(?:[.,]\d{2})?(?:,-)?$|^(?:rp\.?\s*)?\d{7,}(?:[.,]\d{2})?$", re.I)
 GROUPED_AMOUNT_RE = re.compile(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:,\d{3}){2,}")
 CODE_RE = re.compile(r"^\d[\d.,\s]{0,18}$")
+SEPARATOR_RE = re.compile(r"[.,]")  # between digit groups of an amount or the parts of a code
 ROW_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}(?:\.[a-z])?|[ivx]{1,4}|[a-z])\.?$", re.I)
 MONTHS = {
     "januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6,

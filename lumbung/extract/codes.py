@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lumbung.extract.cells import SEPARATOR_RE
+
 LEVELS = {1: "urusan", 2: "bidang_urusan", 3: "program", 5: "kegiatan", 6: "sub_kegiatan"}
 WIDTHS = (1, 2, 2, 1, 2, 4)
 CODE_FRAGMENT_RE = re.compile(r"^\d[\d.,\s]*$")
@@ -39,14 +41,11 @@ def is_code_fragment(cell: str) -> bool:
     return bool(CODE_FRAGMENT_RE.match(cell.strip()))
 
 
-CODE_SEPARATOR_RE = re.compile(r"[.,]")
-
-
 def code_tokens(fragments: list[str]) -> list[str]:
     """Split code cells into digit tokens; spaces inside a token are PDF artefacts (`0 1` = `01`)."""
     tokens: list[str] = []
     for fragment in fragments:
-        for piece in CODE_SEPARATOR_RE.split(fragment):
+        for piece in SEPARATOR_RE.split(fragment):
             piece = "".join(piece.split())
             if piece:
                 tokens.append(piece)

@@ -96,9 +96,14 @@ class Header:
         return [c for c in self.columns if c.role == role]
 
 
+def _normalise_cell(cell: str) -> str:
+    """A header cell without spaces inside words (`Targ et` = `Target`), in lower case."""
+    return "".join(cell.split()).lower()
+
+
 def _normalise_row(cells: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """A row's cells without spaces inside words (`Targ et` = `Target`) and trailing blanks."""
-    norm = ["".join(c.split()).lower() for c in cells]
+    """A row's cells normalised (`_normalise_cell`), without trailing blanks."""
+    norm = [_normalise_cell(c) for c in cells]
     while norm and not norm[-1]:
         norm.pop()
     return tuple(norm)
@@ -153,7 +158,7 @@ def _money_kind(header: str) -> str:
 
 
 def is_repeated_header(cells: list[str], header: Header) -> bool:
-    first = "".join(cells[0].split()).lower() if cells else ""
+    first = _normalise_cell(cells[0]) if cells else ""
     if first not in header.signature_starts:  # a quick no (every line of a table is asked)
         return False
     return _normalise_row(cells) in header.signatures

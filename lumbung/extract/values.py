@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from lumbung.extract.cells import clean_cell, marker_of, parse_month  # noqa: F401  (parse_month: re-exported)
+from lumbung.extract.cells import SEPARATOR_RE, clean_cell, marker_of, parse_month  # noqa: F401  (parse_month: re-exported)
 
 CURRENCY_RE = re.compile(r"^rp\.?\s*", re.I)
 TRAILING_DASH_RE = re.compile(r"[.,]?\s*-\s*$")
@@ -54,7 +54,6 @@ def _join_broken(text: str) -> tuple[str, bool]:
     return joined, joined != text
 
 
-SEPARATOR_RE = re.compile(r"[.,]")
 THOUSANDS_END_RE = re.compile(r"[.,]\d{3}$")
 
 
